@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# verifier.sh EXERCICE... — ce que fait `make check` (et donc la CI).
+#
+# La preuve que le TD tient debout :
+#   1. les solutions passent tous les tests ;
+#   2. chaque squelette de td6/ compile, mais sa suite échoue ;
+#   3. chaque mutant de tests/mutants/NN_nom/ échoue à sa suite.
+#
+# Un mutant est un programme complet, faux d'une façon courante chez les
+# étudiants : tests/mutants/NN_nom/<programme>-<défaut>.c remplace
+# <programme> parmi les solutions de l'exercice. Chaque ligne
+# « @echoue <test> » de son commentaire d'en-tête nomme un test qui doit
+# échouer sur ce mutant (et pas seulement la suite en général).
+set -u
+build=${BUILD:-build}
+make=${MAKE:-make}
+verif=$build/verif
+good=0 bad=0
+failures=()
+
+pass() { good=$((good + 1)); echo "  ✔ $1"; }
+fail() { bad=$((bad + 1)); failures+=("$1"); echo "  ✘ $1"; }
+
+# run_suite EXO DOSSIER_BIN NOM : lance la suite, résultats dans $verif/NOM.*
+run_suite() {
+    local exo=$1 bin=$2 name=$3
+    mkdir -p "$(dirname "$verif/$name")"
+    TD6_EXO=$exo TD6_SOURCE=$name TD6_BIN=$bin TD6_SERVEUR_BIN=$build/serveur/serveur \
+    TD6_RESULTATS=$verif/$name NO_COLOR=1 \
+        "$build/tests/$exo/suite" >"$verif/$name.log" 2>&1
+}
+
+rm -rf "$verif"
+mkdir -p "$verif"
+start=$(date +%s)
+
+echo "== Compilation : solutions, squelettes, mutants (avec -Wall -Wextra -Werror)"
+for src in solutions td6; do
+    if "$make" --no-print-directory -s programmes SRC=$src >"$verif/$src.compil" 2>&1; then
+        pass "$src/ compile"
+    else
+        fail "$src/ ne compile pas"
+        sed 's/^/      /' "$verif/$src.compil" | head -n 30
+    fi
+done
+mutant_sources=()
+for exo in "$@"; do
+    for m in tests/mutants/"$exo"/*.c; do
+        [ -e "$m" ] && mutant_sources+=("$m")
+    done
+done
+if [ ${#mutant_sources[@]} -gt 0 ]; then
+    targets=$(printf "$build/%s\n" "${mutant_sources[@]%.c}")
+    if "$make" --no-print-directory -s $targets >"$verif/mutants.compil" 2>&1; then
+        pass "les ${#mutant_sources[@]} mutants compilent"
+    else
+        fail "des mutants ne compilent pas"
+        sed 's/^/      /' "$verif/mutants.compil" | head -n 30
+    fi
+fi
+
+echo "== Chaque ligne « TODO: » de td6/ a sa jumelle sans « TODO: » dans solutions/"
+for exo in "$@"; do
+    for f in td6/"$exo"/*.c; do
+        twin=solutions/$exo/$(basename "$f")
+        if [ ! -f "$twin" ]; then fail "$f n'a pas de jumeau $twin"; continue; fi
+        orphans=$(grep -F 'TODO: ' "$f" | sed 's/TODO: //' | while IFS= read -r line; do
+            grep -qxF -- "$line" "$twin" || echo "$line"; done)
+        if [ -n "$orphans" ]; then
+            fail "$f : lignes TODO sans jumelle dans $twin :"
+            echo "$orphans" | sed 's/^/      /'
+        else
+            pass "$f : $(grep -c 'TODO: ' "$f") TODO, tous présents dans la solution"
+        fi
+    done
+done
+
+echo "== Les solutions passent tous les tests"
+for exo in "$@"; do
+    if run_suite "$exo" "$build/solutions/$exo" "solutions/$exo"; then
+        pass "solutions/$exo : $(grep -c '^ok' "$verif/solutions/$exo.txt") tests réussis"
+    else
+        fail "solutions/$exo échoue :"
+        grep -A1 '✘' "$verif/solutions/$exo.log" | sed 's/^/      /'
+    fi
+done
+
+echo "== Chaque squelette de td6/ échoue à sa suite"
+for exo in "$@"; do
+    if run_suite "$exo" "$build/td6/$exo" "td6/$exo"; then
+        fail "td6/$exo passe tous les tests alors que c'est un squelette"
+    else
+        pass "td6/$exo refusé ($(grep -c '^echec' "$verif/td6/$exo.txt" 2>/dev/null || echo '?') tests en échec)"
+    fi
+done
+
+echo "== Chaque mutant échoue, et là où il le doit"
+for m in "${mutant_sources[@]}"; do
+    exo=$(basename "$(dirname "$m")")
+    file=$(basename "$m" .c)
+    prog=${file%%-*}
+    dir=$verif/mutants/$exo/$file
+    mkdir -p "$dir"
+    # Les programmes justes de l'exercice, sauf celui que le mutant remplace.
+    for p in "$build/solutions/$exo"/*; do
+        ln -sf "$(realpath "$p")" "$dir/$(basename "$p")"
+    done
+    rm -f "$dir/$prog"
+    cp "$build/${m%.c}" "$dir/$prog"
+    if run_suite "$exo" "$dir" "mutants/$exo/$file"; then
+        fail "mutant $exo/$file : la suite passe, le défaut n'est pas détecté"
+        continue
+    fi
+    missing=""
+    for t in $(sed -n 's/.*@echoue[[:space:]]\+\([A-Za-z0-9_]\+\).*/\1/p' "$m"); do
+        grep -qx "echec $t" "$verif/mutants/$exo/$file.txt" || missing="$missing $t"
+    done
+    if [ -n "$missing" ]; then
+        fail "mutant $exo/$file : refusé, mais ces tests auraient dû échouer :$missing"
+    else
+        pass "mutant $exo/$file refusé ($(grep '^echec' "$verif/mutants/$exo/$file.txt" | cut -d' ' -f2 | tr '\n' ' '))"
+    fi
+done
+
+echo
+echo "make check : $good vérifications conformes, $bad non conformes, en $(( $(date +%s) - start )) s."
+for f in "${failures[@]}"; do echo "  - $f"; done
+echo "$good passed, $bad failed"
+[ "$bad" -eq 0 ]

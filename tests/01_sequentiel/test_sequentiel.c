@@ -1,0 +1,205 @@
+/*
+ * Tests du chapitre 01 : sequentiel [URL...]
+ *
+ * Le programme est lancé contre le serveur local ; on juge ce qu'il affiche
+ * et ce que le serveur a vu (/stats) : 160 requêtes, une seule connexion
+ * (la poignée est réutilisée), jamais deux requêtes en même temps.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "td6_test.h"
+
+#define PROG "sequentiel"
+#define N_SITES 160
+
+/* Une latence faible suffit ici : on ne mesure rien au chronomètre. */
+#define LATENCY_MS 2
+
+/* Vérifie que la ligne `line` vaut « Read <bytes> from <url> ». */
+static void check_read_line(const char *line, size_t index, long bytes, const char *url)
+{
+    char expected[512];
+
+    snprintf(expected, sizeof expected, "Read %ld from %s", bytes, url);
+    ck_assert_msg(line != NULL && strcmp(line, expected) == 0,
+                  "Ligne %zu : attendu « %s », lu « %s ». Chaque téléchargement réussi "
+                  "affiche une ligne « Read <octets> from <url> », dans l'ordre de la liste.",
+                  index + 1, expected, line != NULL ? line : "(rien)");
+}
+
+/* La dernière ligne doit être « Downloaded <n> in <s> seconds ». */
+static void check_summary(const char *line, size_t count)
+{
+    size_t n = 0;
+    double seconds = -1;
+    char tail[16] = "";
+
+    ck_assert_msg(line != NULL && sscanf(line, "Downloaded %zu in %lf %15s", &n, &seconds,
+                                         tail) == 3 && strcmp(tail, "seconds") == 0,
+                  "Dernière ligne attendue : « Downloaded %zu in <durée> seconds », lue : « %s ».",
+                  count, line != NULL ? line : "(rien)");
+    ck_assert_msg(n == count && seconds >= 0,
+                  "« Downloaded » annonce %zu pages (attendu %zu) en %g s.", n, count, seconds);
+}
+
+static void test_tout_est_lu(void)
+{
+    td6_server_start(LATENCY_MS);
+    td6_result r = td6_run(PROG, NULL, NULL, 30);
+    td6_require_finished(&r, PROG);
+    char **lines;
+    size_t n = td6_lines(r.out, &lines);
+    char jython[160], dice[160];
+
+    snprintf(jython, sizeof jython, "%s/jython", td6_server_url());
+    snprintf(dice, sizeof dice, "%s/dice", td6_server_url());
+    ck_assert_msg(n == N_SITES + 1,
+                  "Sans argument, le programme doit lire les %d pages du cours (/jython et "
+                  "/dice, 80 fois chacune, depuis $TD6_SERVER) : %d lignes attendues, %zu lues.",
+                  N_SITES, N_SITES + 1, n);
+    for (size_t i = 0; i < N_SITES; i++)
+        check_read_line(lines[i], i, i % 2 == 0 ? 10782 : 277, i % 2 == 0 ? jython : dice);
+    check_summary(lines[N_SITES], N_SITES);
+    ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
+                  r.status);
+    td6_lines_free(lines, n);
+    td6_result_free(&r);
+}
+
+static void test_une_seule_connexion(void)
+{
+    td6_server_start(LATENCY_MS);
+    td6_result r = td6_run(PROG, NULL, NULL, 30);
+    td6_require_finished(&r, PROG);
+    td6_stats st = td6_server_stats();
+
+    ck_assert_msg(st.requests == N_SITES,
+                  "Le serveur attendait %d requêtes, il en a reçu %ld.", N_SITES, st.requests);
+    ck_assert_msg(st.connections == 1,
+                  "Le serveur a vu %ld connexions pour %d téléchargements : une seule était "
+                  "attendue. Créez la poignée (curl_easy_init) UNE fois, avant la boucle, et "
+                  "réutilisez-la : libcurl garde alors la connexion ouverte, comme "
+                  "requests.Session().", st.connections, N_SITES);
+    ck_assert_msg(st.peak == 1,
+                  "Le serveur a vu jusqu'à %ld requêtes simultanées : ce programme doit "
+                  "télécharger une page à la fois.", st.peak);
+    td6_result_free(&r);
+}
+
+static void test_arguments(void)
+{
+    char urls[3][160];
+    const char *args[4];
+
+    td6_server_start(LATENCY_MS);
+    snprintf(urls[0], sizeof urls[0], "%s/dice", td6_server_url());
+    snprintf(urls[1], sizeof urls[1], "%s/jython", td6_server_url());
+    snprintf(urls[2], sizeof urls[2], "%s/dice", td6_server_url());
+    for (int i = 0; i < 3; i++)
+        args[i] = urls[i];
+    args[3] = NULL;
+    td6_result r = td6_run(PROG, args, NULL, 30);
+    td6_require_finished(&r, PROG);
+    char **lines;
+    size_t n = td6_lines(r.out, &lines);
+
+    ck_assert_msg(n == 4, "Avec 3 URL en arguments, 4 lignes attendues (3 « Read » et "
+                  "« Downloaded »), %zu lues. Les arguments remplacent la liste du cours.", n);
+    check_read_line(lines[0], 0, 277, urls[0]);
+    check_read_line(lines[1], 1, 10782, urls[1]);
+    check_read_line(lines[2], 2, 277, urls[2]);
+    check_summary(lines[3], 3);
+    td6_lines_free(lines, n);
+    td6_result_free(&r);
+}
+
+static void test_url_en_echec(void)
+{
+    char ok1[160], missing[160], broken[160], ok2[160];
+    const char *refused = "http://127.0.0.1:1/dice";
+
+    td6_server_start(LATENCY_MS);
+    snprintf(ok1, sizeof ok1, "%s/jython", td6_server_url());
+    snprintf(missing, sizeof missing, "%s/page-inexistante", td6_server_url());
+    snprintf(broken, sizeof broken, "%s/xkcd/9003/info.0.json", td6_server_url());
+    snprintf(ok2, sizeof ok2, "%s/dice", td6_server_url());
+    const char *args[] = { ok1, missing, refused, broken, ok2, NULL };
+    td6_result r = td6_run(PROG, args, NULL, 30);
+    td6_require_finished(&r, PROG);
+    char **lines;
+    size_t n = td6_lines(r.out, &lines);
+
+    ck_assert_msg(n == 3,
+                  "Sur 5 URL dont 3 en échec (404, connexion refusée, 500), 3 lignes attendues "
+                  "sur la sortie standard (2 « Read » et « Downloaded »), %zu lues. Une URL en "
+                  "échec ne doit ni s'afficher comme lue, ni arrêter les suivantes.", n);
+    check_read_line(lines[0], 0, 10782, ok1);
+    check_read_line(lines[1], 1, 277, ok2);
+    check_summary(lines[2], 5);
+    ck_assert_msg(strstr(r.err, missing) && strstr(r.err, refused) && strstr(r.err, broken),
+                  "Chaque URL en échec doit être nommée dans un message sur stderr. "
+                  "stderr : « %.300s »", r.err);
+    ck_assert_msg(r.status == 1, "Une URL au moins a échoué : code de sortie 1 attendu, "
+                  "lu %d.", r.status);
+    td6_lines_free(lines, n);
+    td6_result_free(&r);
+}
+
+static void test_delai_depasse(void)
+{
+    char slow[160], ok[160];
+    const char *env[] = { "TD6_TIMEOUT_MS=300", NULL };
+
+    td6_server_start(LATENCY_MS);
+    snprintf(slow, sizeof slow, "%s/xkcd/9005/info.0.json", td6_server_url());
+    snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
+    const char *args[] = { slow, ok, NULL };
+    td6_result r = td6_run(PROG, args, env, 10);
+    td6_require_finished(&r, PROG);
+
+    ck_assert_msg(strstr(r.err, slow) != NULL,
+                  "Un serveur qui ne répond pas doit finir en erreur au bout du délai "
+                  "($TD6_TIMEOUT_MS, ici 300 ms : CURLOPT_TIMEOUT_MS = td6_timeout_ms()) ; "
+                  "stderr : « %.300s »", r.err);
+    ck_assert_msg(td6_count(r.out, "Read 277 from ") == 1,
+                  "Après le délai dépassé, l'URL suivante doit être lue. Sortie : « %.300s »",
+                  r.out);
+    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+static void test_serveur_absent(void)
+{
+    /* Personne n'écoute sur le port 1 : chaque connexion est refusée. */
+    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
+    td6_result r = td6_run(PROG, NULL, env, 30);
+
+    td6_require_finished(&r, PROG);
+    ck_assert_msg(td6_count(r.out, "Read ") == 0,
+                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
+                  "contient des « Read ». Vérifiez le code de retour de curl_easy_perform.");
+    ck_assert_msg(strstr(r.err, "http://127.0.0.1:1/jython") != NULL,
+                  "Serveur absent : chaque échec doit être signalé sur stderr avec son URL. "
+                  "stderr : « %.300s »", r.err);
+    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
+                  r.status);
+    td6_result_free(&r);
+}
+
+void td6_register(Suite *s)
+{
+    td6_add(s, "tout_est_lu", test_tout_est_lu,
+            "les 160 pages du cours sont lues, dans l'ordre, avec la bonne taille", 40);
+    td6_add(s, "une_seule_connexion", test_une_seule_connexion,
+            "une seule connexion et une seule requête à la fois (poignée réutilisée)", 40);
+    td6_add(s, "arguments", test_arguments,
+            "les URL données en arguments remplacent la liste du cours", 40);
+    td6_add(s, "url_en_echec", test_url_en_echec,
+            "une URL en échec (404, 500, refus) est signalée et les autres continuent", 40);
+    td6_add(s, "delai_depasse", test_delai_depasse,
+            "un serveur muet fait échouer l'URL au bout du délai, pas le programme", 20);
+    td6_add(s, "serveur_absent", test_serveur_absent,
+            "sans serveur : message clair, code de sortie 1, pas de plantage", 40);
+}

@@ -1,0 +1,177 @@
+/*
+ * principal.c — le main() de chaque suite de tests.
+ *
+ * Il crée la suite, laisse la suite déclarer ses tests (td6_register), les
+ * lance chacun dans un processus à part avec son délai (mode fork de Check :
+ * un test qui plante ou qui bloque n'emporte pas les autres), affiche le
+ * verdict en français et écrit $TD6_RESULTATS.json pour le bilan.
+ *
+ * Variables lues : TD6_EXO (nom de l'exercice), TD6_SOURCE (td6 ou
+ * solutions), TD6_RESULTATS (chemin sans extension du fichier de
+ * résultats), TD6_BIN et TD6_SERVEUR_BIN (lues par le harnais).
+ * Code de sortie : 0 si tous les tests passent, 1 sinon.
+ */
+#include "td6_test.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_TESTS 64
+
+/* Ce que td6_add a enregistré, pour retrouver la description et le délai de
+ * chaque test au moment du bilan. */
+static struct {
+    const char *name;
+    const char *description;
+    int timeout_s;
+} registered[MAX_TESTS];
+static size_t n_registered;
+
+/* Check appelle des fonctions de type TFun : on passe par une table pour
+ * appeler nos fonctions sans argument. */
+static td6_test_fn functions[MAX_TESTS];
+
+static void run_registered(int i)
+{
+    functions[i]();
+}
+
+/* Check ne donne pas le nom de la fonction de test dans ses résultats, mais
+ * il donne celui du TCase : un TCase par test, du même nom. */
+static const TTest run_test = { "test", run_registered, __FILE__, __LINE__ };
+
+void td6_add(Suite *s, const char *name, td6_test_fn fn, const char *description,
+             int timeout_s)
+{
+    TCase *tc;
+
+    if (n_registered == MAX_TESTS) {
+        fprintf(stderr, "harnais : trop de tests (%d au plus)\n", MAX_TESTS);
+        exit(3);
+    }
+    registered[n_registered].name = name;
+    registered[n_registered].description = description;
+    registered[n_registered].timeout_s = timeout_s;
+    functions[n_registered] = fn;
+    tc = tcase_create(name);
+    /* Le harnais tue lui-même le programme testé avant ce délai ; celui-ci
+     * protège du cas où le test lui-même resterait bloqué. */
+    tcase_set_timeout(tc, timeout_s);
+    _tcase_add_test(tc, &run_test, 0, 0, (int)n_registered, (int)n_registered + 1);
+    suite_add_tcase(s, tc);
+    n_registered++;
+}
+
+static size_t find(const char *name)
+{
+    for (size_t i = 0; i < n_registered; i++)
+        if (strcmp(registered[i].name, name) == 0)
+            return i;
+    return 0;
+}
+
+/* Les messages propres à Check sont en anglais : on les traduit. */
+static const char *explain(const char *msg, int timeout_s, char *buf, size_t size)
+{
+    if (strstr(msg, "timeout expired") != NULL) {
+        snprintf(buf, size,
+                 "Le test a dépassé son délai (%d s) : le programme testé est resté "
+                 "bloqué (boucle infinie, interblocage, attente sans fin ?).", timeout_s);
+        return buf;
+    }
+    if (strstr(msg, "Received signal") != NULL || strstr(msg, "Early exit") != NULL) {
+        snprintf(buf, size, "Le test s'est arrêté anormalement (%s).", msg);
+        return buf;
+    }
+    return msg;
+}
+
+static void print_result(bool ok, const char *description, const char *msg, bool tty)
+{
+    const char *green = tty ? "\033[32m" : "", *red = tty ? "\033[31m" : "";
+    const char *reset = tty ? "\033[0m" : "";
+
+    if (ok)
+        printf("  %s✔%s %s\n", green, reset, description);
+    else
+        printf("  %s✘%s %s\n      → %s\n", red, reset, description, msg);
+}
+
+/* Ouvre <out><ext> en écriture, ou renvoie NULL si out est NULL. */
+static FILE *open_output(const char *out, const char *ext)
+{
+    char path[4096];
+    FILE *f;
+
+    if (out == NULL)
+        return NULL;
+    snprintf(path, sizeof path, "%s%s", out, ext);
+    f = fopen(path, "w");
+    if (f == NULL)
+        fprintf(stderr, "harnais : impossible d'écrire %s\n", path);
+    return f;
+}
+
+/* Affiche les verdicts et écrit <out>.json (pour le bilan) et <out>.txt
+ * (une ligne « ok nom » ou « echec nom » par test, pour make check). */
+static int report(SRunner *sr, const char *exo, const char *source, const char *out)
+{
+    TestResult **results = srunner_results(sr);
+    int n = srunner_ntests_run(sr), passed = 0;
+    bool tty = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    json_t *tests = json_array(), *root;
+    FILE *txt = open_output(out, ".txt"), *js;
+
+    for (int i = 0; i < n; i++) {
+        size_t k = find(tr_tcname(results[i]));
+        bool ok = tr_rtype(results[i]) == CK_PASS;
+        char buf[1024];
+        const char *msg = ok ? "" : explain(tr_msg(results[i]), registered[k].timeout_s,
+                                            buf, sizeof buf);
+
+        passed += ok;
+        print_result(ok, registered[k].description, msg, tty);
+        if (txt != NULL)
+            fprintf(txt, "%s %s\n", ok ? "ok" : "echec", registered[k].name);
+        json_array_append_new(tests, json_pack("{s:s, s:s, s:b, s:s}", "nom",
+                                               registered[k].name, "description",
+                                               registered[k].description, "reussi", ok,
+                                               "message", msg));
+    }
+    free(results);
+    root = json_pack("{s:s, s:s, s:i, s:i, s:o}", "exercice", exo, "source", source,
+                     "reussis", passed, "total", n, "tests", tests);
+    js = open_output(out, ".json");
+    if (js != NULL) {
+        json_dumpf(root, js, JSON_INDENT(2));
+        fclose(js);
+    }
+    if (txt != NULL)
+        fclose(txt);
+    json_decref(root);
+    return passed == n ? 0 : 1;
+}
+
+int main(void)
+{
+    const char *exo = getenv("TD6_EXO"), *source = getenv("TD6_SOURCE");
+    Suite *s;
+    SRunner *sr;
+    int rc;
+
+    exo = exo != NULL ? exo : "?";
+    source = source != NULL ? source : "?";
+    s = suite_create(exo);
+    td6_register(s);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_FORK);
+    printf("%s (%s)\n", exo, source);
+    fflush(stdout);
+    srunner_run_all(sr, CK_SILENT);
+    rc = report(sr, exo, source, getenv("TD6_RESULTATS"));
+    srunner_free(sr);
+    return rc;
+}

@@ -1,0 +1,161 @@
+/*
+ * td6_test.h — le harnais commun à toutes les suites de tests (Check).
+ *
+ * Une suite ne compile rien elle-même : elle lance, comme un processus, le
+ * programme construit depuis td6/ ou solutions/ (le Makefile choisit le
+ * dossier et le passe dans $TD6_BIN), contre le serveur local qu'elle a
+ * démarré sur un port libre, puis elle lit la sortie du programme et les
+ * statistiques du serveur (/stats). Jamais de chronomètre : la concurrence se
+ * juge à ce que le serveur a vu (pic de requêtes simultanées, connexions).
+ *
+ * Écrire une suite (tests/NN_nom/test_*.c) :
+ *
+ *     static void test_tout_est_lu(void) { ... ck_assert_msg(...); }
+ *     ...
+ *     void td6_register(Suite *s)
+ *     {
+ *         td6_add(s, "tout_est_lu", test_tout_est_lu,
+ *                 "chaque URL est lue une fois, avec la bonne taille", 30);
+ *     }
+ *
+ * Le main() est fourni par tests/lib/principal.c : il lance chaque test dans
+ * un processus à part (mode fork de Check) avec son délai, affiche le
+ * résultat en français et écrit $TD6_RESULTATS.json.
+ *
+ * Tout ce qui est lancé (serveur, programme testé) reçoit SIGKILL si le
+ * processus du test meurt (PR_SET_PDEATHSIG) : un test qui expire ne laisse
+ * rien derrière lui.
+ */
+#ifndef TD6_TEST_H
+#define TD6_TEST_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* ---- Enregistrement des tests ------------------------------------------ */
+
+/* Une fonction de test : pas d'argument, elle échoue par ck_assert_msg /
+ * ck_abort_msg. */
+typedef void (*td6_test_fn)(void);
+
+/* Ajoute un test (un TCase d'un seul test, nommé `name`) avec sa
+ * description française et son délai en secondes (multiplié par
+ * $CK_TIMEOUT_MULTIPLIER, comme le fait Check). */
+void td6_add(Suite *s, const char *name, td6_test_fn fn, const char *description,
+             int timeout_s);
+
+/* Fourni par chaque suite : y appeler td6_add pour chaque test. */
+void td6_register(Suite *s);
+
+/* Délai réel pour `seconds` une fois appliqué $CK_TIMEOUT_MULTIPLIER. */
+double td6_scaled(double seconds);
+
+/* ---- Le serveur local -------------------------------------------------- */
+
+/* Démarre build/serveur/serveur (chemin dans $TD6_SERVEUR_BIN) sur un port
+ * libre avec la latence donnée, attend qu'il soit prêt, et le garde jusqu'à
+ * la fin du test (il est arrêté automatiquement). Échec du test si le
+ * serveur ne démarre pas. */
+void td6_server_start(int latency_ms);
+
+/* URL de base du serveur démarré, ex. "http://127.0.0.1:43125". */
+const char *td6_server_url(void);
+
+/* Arrête le serveur (facultatif : c'est fait à la fin du test). */
+void td6_server_stop(void);
+
+typedef struct {
+    long requests;     /* requêtes servies (hors /stats et /reset) */
+    long connections;  /* connexions TCP ayant porté au moins une requête */
+    long peak;         /* pic de requêtes simultanées ("en vol") */
+    long in_flight;    /* requêtes en cours au moment de la lecture */
+    long jython, dice, xkcd, images, other;  /* requêtes par chemin */
+} td6_stats;
+
+/* Lit /stats (échec du test si impossible). */
+td6_stats td6_server_stats(void);
+
+/* Remet les statistiques à zéro (/reset). */
+void td6_server_reset(void);
+
+/* ---- Lancer le programme testé ----------------------------------------- */
+
+/* Chemin du programme `name` de l'exercice testé : "$TD6_BIN/name". */
+const char *td6_program(const char *name);
+
+typedef struct {
+    char *out;          /* sortie standard (terminée par '\0') */
+    size_t out_len;
+    char *err;          /* sortie d'erreur (terminée par '\0') */
+    size_t err_len;
+    bool truncated;     /* la sortie dépassait la limite et a été coupée */
+    bool timed_out;     /* tué car il n'avait pas fini dans le délai */
+    bool exited;        /* terminé normalement (exit) */
+    int status;         /* code de sortie si exited */
+    int signal;         /* signal qui l'a tué sinon */
+    bool not_found;     /* le programme n'existe pas ou n'a pas pu être lancé */
+    bool leftovers;     /* des processus de son groupe vivaient encore à sa fin */
+    pid_t pid;
+} td6_result;
+
+/* Lance `name` (argv sans argv[0], terminé par NULL ; NULL = aucun
+ * argument) avec $TD6_SERVER pointant sur le serveur démarré et les
+ * variables supplémentaires `env` ("NOM=valeur", terminé par NULL ; peut
+ * être NULL). Attend sa fin, au plus `timeout_s` secondes (mis à l'échelle),
+ * puis tue tout son groupe de processus. */
+td6_result td6_run(const char *name, const char *const *args, const char *const *env,
+                   double timeout_s);
+
+/* Échoue le test avec un message qui explique, si le programme n'a pas pu
+ * être lancé, a planté ou n'a pas fini à temps. Ne dit rien s'il s'est
+ * terminé normalement (quel que soit son code de sortie). */
+void td6_require_finished(const td6_result *r, const char *name);
+
+void td6_result_free(td6_result *r);
+
+/* Un programme lancé en arrière-plan (un serveur web du chapitre 04). */
+typedef struct {
+    pid_t pid;
+    char *first_line;    /* première ligne de sa sortie standard */
+    char out_path[64];   /* fichiers temporaires qui reçoivent ses sorties */
+    char err_path[64];
+} td6_process;
+
+/* Lance `name` en arrière-plan et attend sa première ligne de sortie
+ * (au plus timeout_s). Échec du test avec un message clair si elle ne vient
+ * pas ou si le programme meurt. */
+td6_process td6_spawn(const char *name, const char *const *args, const char *const *env,
+                      double timeout_s);
+
+/* true si le processus vit encore. */
+bool td6_alive(td6_process *p);
+
+/* SIGTERM, puis SIGKILL après un court délai ; libère tout. */
+void td6_kill(td6_process *p);
+
+/* ---- HTTP (client libcurl du test) ------------------------------------ */
+
+typedef struct {
+    long status;   /* code HTTP, 0 si pas de réponse */
+    char *body;    /* corps (terminé par '\0'), jamais NULL */
+    size_t len;
+    char error[256];  /* message de libcurl si pas de réponse */
+} td6_http;
+
+td6_http td6_get(const char *url, double timeout_s);
+td6_http td6_request(const char *method, const char *url, double timeout_s);
+void td6_http_free(td6_http *h);
+
+/* ---- Lire une sortie --------------------------------------------------- */
+
+/* Découpe `text` en lignes (sans '\n'). Renvoie le nombre de lignes ;
+ * *lines est un tableau à libérer avec td6_lines_free. */
+size_t td6_lines(const char *text, char ***lines);
+void td6_lines_free(char **lines, size_t n);
+
+/* Nombre d'occurrences (sans chevauchement) de `needle` dans `text`. */
+size_t td6_count(const char *text, const char *needle);
+
+#endif
