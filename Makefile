@@ -17,12 +17,16 @@ EXO ?=
 LATENCE ?= 50
 PORT ?= 8606
 BUILD ?= build
+export BUILD
 
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 CSTD := -std=gnu11
 CPPFLAGS += -D_GNU_SOURCE -Icommun
+# Options de sanitizer, pour les programmes seulement (pas pour les tests) :
+# make sanitize les règle dans un dossier de construction à part.
+SAN ?=
 
 # Tout se passe sur 127.0.0.1 : un proxy de l'environnement ne doit pas s'en
 # mêler.
@@ -60,7 +64,8 @@ $(BUILD)/config.mk: scripts/dependances.sh
 
 # ---- Règles de construction ---------------------------------------------
 
-.PHONY: all programmes test check run serveur demo bench images sanitize valgrind help clean
+.PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
+        fiabilite noter-classe help clean
 
 all: $(PROGRAMS) $(SERVEUR)
 
@@ -70,7 +75,7 @@ programmes: $(PROGRAMS)
 # solutions, le serveur et les mutants.
 $(BUILD)/%: %.c $(COMMUN) commun/commun.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< $(COMMUN) -o $@ $(PROG_LIBS)
+	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) $< $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
 .SECONDEXPANSION:
@@ -118,6 +123,19 @@ images:
 sanitize:
 	@scripts/sanitize.sh "$(SRC)" $(EXOS)
 
+valgrind: outils
+	@scripts/valgrind.sh "$(SRC)" $(EXOS)
+
+indice: outils
+	@scripts/indice.sh "$(SRC)" $(EXOS)
+
+fiabilite: outils
+	@scripts/fiabilite.sh $(EXOS)
+
+# COPIES=dossier : un sous-dossier par étudiant, chacun un clone du TD.
+noter-classe: outils
+	@scripts/noter-classe.sh "$(COPIES)" $(EXOS)
+
 help:
 	@echo "TD6 en C — cibles disponibles :"
 	@echo "  make                 construit td6/ (ou SRC=solutions) et le serveur local"
@@ -129,6 +147,10 @@ help:
 	@echo "  make bench           les temps, en rapport au temps idéal (CSV dans build/)"
 	@echo "  make images          les diagrammes de images/, tracés à partir de vraies exécutions"
 	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
+	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
+	@echo "  make indice EXO=NN   un indice pour le premier test qui échoue"
+	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
+	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
 	@echo "  make clean           efface build/"
 

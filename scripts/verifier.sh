@@ -14,7 +14,9 @@
 set -u
 build=${BUILD:-build}
 make=${MAKE:-make}
-verif=$build/verif
+# Un dossier par ensemble d'exercices : deux `make check EXO=..` peuvent
+# tourner en même temps sans se marcher dessus.
+verif=$build/verif/$(echo "$@" | tr ' ' '+')
 good=0 bad=0
 failures=()
 
@@ -120,6 +122,15 @@ for m in "${mutant_sources[@]}"; do
     else
         pass "mutant $exo/$file refusé ($(grep '^echec' "$verif/mutants/$exo/$file.txt" | cut -d' ' -f2 | tr '\n' ' '))"
     fi
+done
+
+# Les vérifications des outils (démo, images, copies hostiles...) : chaque
+# scripts/verifier-*.sh est une vérification de plus, réussie si son code de
+# sortie est 0.
+for extra in scripts/verifier-*.sh; do
+    [ -x "$extra" ] || continue
+    echo "== $(sed -n 's/^# verifier-[a-z-]*\.sh — //p' "$extra" | head -n 1)"
+    if "$extra" "$@"; then pass "$(basename "$extra")"; else fail "$(basename "$extra")"; fi
 done
 
 echo

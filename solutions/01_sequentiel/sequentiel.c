@@ -76,9 +76,14 @@ static int download_all_sites(const url_list *sites)
     /* Configurer la poignée une fois pour toutes : */
     curl_easy_setopt(session, CURLOPT_WRITEFUNCTION, count_bytes);
     curl_easy_setopt(session, CURLOPT_TIMEOUT_MS, td6_timeout_ms());
-    for (size_t i = 0; i < sites->count; i++)
+    for (size_t i = 0; i < sites->count; i++) {
+        double begin = td6_now();
+
         if (download_site(sites->urls[i], session) != 0)
             failures++;
+        /* Pour `make images` (sans effet si TD6_TRACE n'est pas défini). */
+        td6_trace("attente", sites->urls[i], begin, td6_now());
+    }
     /* Libérer la poignée (et fermer sa connexion) une fois tout fini. */
     curl_easy_cleanup(session);
     return failures;

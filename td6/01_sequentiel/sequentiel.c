@@ -75,9 +75,14 @@ static int download_all_sites(const url_list *sites)
     /* TODO: Configurer la poignée une fois pour toutes : */
     /*       CURLOPT_WRITEFUNCTION = count_bytes, CURLOPT_TIMEOUT_MS = td6_timeout_ms() */
     (void)count_bytes;
-    for (size_t i = 0; i < sites->count; i++)
+    for (size_t i = 0; i < sites->count; i++) {
+        double begin = td6_now();
+
         if (download_site(sites->urls[i], session) != 0)
             failures++;
+        /* Pour `make images` (sans effet si TD6_TRACE n'est pas défini). */
+        td6_trace("attente", sites->urls[i], begin, td6_now());
+    }
     /* TODO: Libérer la poignée (et fermer sa connexion) une fois tout fini. */
     /*       (curl_easy_cleanup) */
     return failures;

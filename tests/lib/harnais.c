@@ -431,6 +431,31 @@ void td6_require_finished(const td6_result *r, const char *name)
     if (!r->exited)
         ck_abort_msg("%s a planté (signal %d, %s) : %s", name, r->signal,
                      strsignal(r->signal), signal_hint(r->signal));
+    td6_require_clean(r, name);
+}
+
+/* Un rapport de sanitizer dans stderr : le programme a fini, mais il a un
+ * défaut que le test ne voit pas toujours (make sanitize). */
+void td6_require_clean(const td6_result *r, const char *name)
+{
+    static const struct {
+        const char *mark, *what;
+    } reports[] = {
+        { "WARNING: ThreadSanitizer: data race", "une course de données (data race) : deux "
+          "threads touchent la même variable sans verrou, l'un en écriture" },
+        { "ThreadSanitizer", "un problème de threads (ThreadSanitizer)" },
+        { "ERROR: AddressSanitizer", "un accès mémoire invalide (AddressSanitizer)" },
+        { "ERROR: LeakSanitizer", "une fuite de mémoire (LeakSanitizer) : un malloc sans free" },
+        { "runtime error:", "un comportement indéfini (UBSan), par exemple un dépassement "
+          "d'entier signé" },
+    };
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+        const char *at = strstr(r->err, reports[i].mark);
+
+        if (at != NULL)
+            ck_abort_msg("%s : le sanitizer a trouvé %s. Début du rapport : %.400s", name,
+                         reports[i].what, at);
+    }
 }
 
 void td6_result_free(td6_result *r)

@@ -109,9 +109,15 @@ td6_result td6_run(const char *name, const char *const *args, const char *const 
                    double timeout_s);
 
 /* Échoue le test avec un message qui explique, si le programme n'a pas pu
- * être lancé, a planté ou n'a pas fini à temps. Ne dit rien s'il s'est
- * terminé normalement (quel que soit son code de sortie). */
+ * être lancé, a planté, n'a pas fini à temps ou a déclenché un sanitizer.
+ * Ne dit rien s'il s'est terminé normalement (quel que soit son code de
+ * sortie). */
 void td6_require_finished(const td6_result *r, const char *name);
+
+/* Échoue le test si stderr contient un rapport de ThreadSanitizer,
+ * AddressSanitizer ou UBSan (appelé par td6_require_finished ; utile seul
+ * pour un programme lancé par td6_spawn). */
+void td6_require_clean(const td6_result *r, const char *name);
 
 void td6_result_free(td6_result *r);
 
