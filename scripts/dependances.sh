@@ -49,14 +49,14 @@ if command -v apt-get >/dev/null 2>&1; then
             exit 1
         fi
     fi
-    echo "== Installation en une étape : $sudo apt-get install -y $pkgs"
+    echo "== Installation en une étape : ${sudo:+$sudo }apt-get install -y $pkgs"
     if $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >/dev/null; then
         echo "== Dépendances installées."
         exit 0
     fi
     echo "L'installation a échoué. Commande à lancer à la main :" >&2
-    echo "    $sudo apt-get update && $sudo apt-get install -y $pkgs" >&2
+    echo "    ${sudo:+$sudo }apt-get update && ${sudo:+$sudo }apt-get install -y $pkgs" >&2
     exit 1
 elif [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null 2>&1; then
     pkgs=$(for m in "${missing[@]}"; do brew_package "$m"; done | tr '\n' ' ')
