@@ -24,8 +24,22 @@
  *     /images/<n>.svg         petite image SVG « xkcd n°<n> »
  *     /stats                  JSON des compteurs (sans latence, non compté)
  *     /reset                  remet les compteurs à zéro (GET ou POST)
- * Toutes les réponses, sauf /stats et /reset, attendent LATENCE_MS avant de
- * partir : c'est le « temps de trajet » d'un vrai réseau.
+ * Un chemin inconnu reçoit 404. Toutes les réponses, sauf /stats et /reset,
+ * attendent LATENCE_MS avant de partir : c'est le « temps de trajet » d'un
+ * vrai réseau.
+ *
+ * ## /stats
+ *
+ *   {"requetes": R, "connexions": C, "pic_en_vol": P, "en_vol": E,
+ *    "chemins": {"/jython": a, "/dice": b, "/xkcd": c, "/images": d,
+ *                "autres": e}, "latence_ms": L}
+ *   - requetes : requêtes reçues (toutes sauf /stats et /reset), comptées
+ *     dès leur arrivée ;
+ *   - connexions : connexions TCP qui ont porté au moins une requête comptée
+ *     (celles qui ne servent qu'à lire /stats ne comptent pas) ;
+ *   - en_vol : requêtes en cours ; pic_en_vol : le maximum de en_vol ;
+ *   - chemins : requêtes par famille (/xkcd-… compte dans « /xkcd »).
+ * /reset remet tout à zéro sauf en_vol (le pic repart de en_vol).
  *
  * ## Identifiants spéciaux
  *
@@ -55,7 +69,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -63,6 +76,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,7 +185,7 @@ static struct {
 
 /* Pages du cours, construites une fois au démarrage (donc avant les threads)
  * puis seulement lues. Elles ne sont pas terminées par '\0' : leur taille est
- * celle du tableau, au octet près. */
+ * celle du tableau, à l'octet près. */
 static char g_page_jython[TAILLE_JYTHON];
 static char g_page_dice[TAILLE_DICE];
 
@@ -442,8 +456,10 @@ static bool client_parti(struct MHD_Connection *conn)
 
 /* Attend `ms` millisecondes. Renvoie false si l'attente est abandonnée : le
  * serveur s'arrête, ou le client est parti (inutile de faire attendre un
- * thread pour personne, et en_vol redescend aussitôt). L'attente se fait par
- * tranches pour surveiller le client, sans rien changer à sa durée. */
+ * thread pour personne, et en_vol redescend aussitôt). Une longue attente se
+ * fait par tranches de TRANCHE_MS, entre lesquelles on regarde si le client
+ * est toujours là ; une attente courte (la latence habituelle) ne regarde
+ * jamais. La durée totale reste la même. */
 static bool attendre(struct MHD_Connection *conn, unsigned long ms)
 {
     struct timespec maintenant, fin;
@@ -451,12 +467,12 @@ static bool attendre(struct MHD_Connection *conn, unsigned long ms)
     clock_gettime(CLOCK_MONOTONIC, &maintenant);
     fin = instant_plus(maintenant, ms);
     while (avant(&maintenant, &fin)) {
-        if (client_parti(conn))
-            return false;
         struct timespec tranche = instant_plus(maintenant, TRANCHE_MS);
         if (dormir_jusqua(avant(&fin, &tranche) ? &fin : &tranche))
             return false;
         clock_gettime(CLOCK_MONOTONIC, &maintenant);
+        if (avant(&maintenant, &fin) && client_parti(conn))
+            return false;
     }
     return true;
 }
@@ -533,17 +549,27 @@ static enum MHD_Result envoyer_alloue(const struct requete *rq, unsigned statut,
 static enum MHD_Result refuser_methode(const struct requete *rq,
                                        const char *allow)
 {
+    static const char texte[] = "Méthode non autorisée sur ce chemin.\n";
+
     return envoyer(rq, &(struct reponse) {
         .statut = MHD_HTTP_METHOD_NOT_ALLOWED, .type = TYPE_TEXTE,
-        .corps = "Méthode non autorisée sur ce chemin.\n",
-        .taille = strlen("Méthode non autorisée sur ce chemin.\n"),
-        .allow = allow });
+        .corps = texte, .taille = sizeof texte - 1, .allow = allow });
 }
 
 static enum MHD_Result introuvable(const struct requete *rq)
 {
     return envoyer_texte(rq, MHD_HTTP_NOT_FOUND,
                          "Page introuvable sur le serveur du TD6.\n");
+}
+
+/* Attente abandonnée (client parti, arrêt) : pas de réponse, MHD_NO ferme
+ * la connexion. */
+static enum MHD_Result abandonner(const struct requete *rq)
+{
+    if (g_config.verbeux)
+        fprintf(stderr, "%s %s : abandonnée (client parti ou arrêt)\n",
+                rq->methode, rq->url);
+    return MHD_NO;
 }
 
 static bool est_lecture(const char *methode)
@@ -556,7 +582,9 @@ static bool est_lecture(const char *methode)
 /* API xkcd et images                                                         */
 /* ======================================================================== */
 
-/* Comportements de l'API : normal, ou l'un des défauts simulés. */
+/* Comportements de l'API : normal, ou l'un des défauts simulés. Les défauts
+ * sont dans l'ordre des identifiants 9001 à 9005 : analyser_api() en
+ * dépend. */
 enum mode_api { API_NORMALE, API_ECHAPPE, API_INVALIDE, API_ERREUR_500,
                 API_SANS_IMG, API_LENTE };
 
@@ -575,19 +603,19 @@ static const struct {
 
 #define IMG_PIEGEE "https://imgs.example/\"><script>alert('x&y')</script>.png"
 
-/* Lit un numéro de 1 à 999999, sans zéro initial, au début de `s`. Renvoie
- * -1 si ce n'en est pas un ; sinon *suite pointe juste après les chiffres. */
+/* Lit un numéro de 1 à NUMERO_MAX, sans zéro initial, au début de `s`.
+ * Renvoie -1 si ce n'en est pas un ; sinon *suite pointe juste après les
+ * chiffres. (strtol accepterait aussi « +5 », « 0x1F » ou des espaces.) */
 static long lire_numero(const char *s, const char **suite)
 {
     long n = 0;
-    int chiffres = 0;
 
     if (*s < '1' || *s > '9')
         return -1;
     while (*s >= '0' && *s <= '9') {
-        if (++chiffres > 6)
-            return -1;
         n = n * 10 + (*s++ - '0');
+        if (n > NUMERO_MAX)
+            return -1;
     }
     *suite = s;
     return n;
@@ -640,7 +668,7 @@ static enum MHD_Result repondre_bande(const struct requete *rq, long n,
                              "Erreur interne simulée de l'API xkcd.\n");
     case API_LENTE:      /* la latence normale est déjà passée */
         if (!attendre(rq->conn, ATTENTE_LENTE_MS))
-            return MHD_NO;
+            return abandonner(rq);
         break;
     default:
         break;
@@ -723,9 +751,9 @@ static enum MHD_Result servir_page(const struct requete *rq, const char *page,
 /* Routes « Internet » : appelées une fois la latence écoulée. */
 static enum MHD_Result servir_contenu(const struct requete *rq)
 {
-    const char *url = rq->url, *suite;
-    long n;
-    enum mode_api mode;
+    const char *url = rq->url, *suite = NULL;
+    long n = 0;
+    enum mode_api mode = API_NORMALE;
 
     if (strcmp(url, "/") == 0)
         return servir_page(rq, g_page_accueil, strlen(g_page_accueil));
@@ -797,12 +825,8 @@ static enum MHD_Result gerer_requete(void *cls, struct MHD_Connection *conn,
     }
     if (*con_cls == &g_marque_interne)
         return servir_interne(&rq);
-    if (!attendre(conn, g_config.latence_ms)) {
-        if (g_config.verbeux)
-            fprintf(stderr, "%s %s : abandonnée (client parti ou arrêt)\n",
-                    methode, url);
-        return MHD_NO;   /* ferme la connexion, sans réponse */
-    }
+    if (!attendre(conn, g_config.latence_ms))
+        return abandonner(&rq);
     return servir_contenu(&rq);
 }
 
@@ -1009,11 +1033,14 @@ static void calculer_url_base(void)
 /* Un thread par connexion : la latence est une simple attente dans le
  * gestionnaire, et l'attente d'une requête ne retarde jamais une autre.
  * MHD_USE_POLL : chaque thread surveille sa socket avec poll(), qui accepte
- * des descripteurs au-delà de 1024, contrairement à select(). */
+ * des descripteurs au-delà de 1024, contrairement à select().
+ * MHD_USE_ITC : un canal interne réveille aussitôt le thread d'écoute quand
+ * on arrête le serveur. */
 static struct MHD_Daemon *demarrer_mhd(int ecoute)
 {
     unsigned int options = MHD_USE_INTERNAL_POLLING_THREAD
-                         | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+                         | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL
+                         | MHD_USE_ITC;
 
     if (g_config.sockaddr.ss_family == AF_INET6)
         options |= MHD_USE_IPv6;
@@ -1021,12 +1048,12 @@ static struct MHD_Daemon *demarrer_mhd(int ecoute)
         options |= MHD_USE_ERROR_LOG;
     return MHD_start_daemon(options, g_config.port, NULL, NULL,
         &gerer_requete, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, &journal_mhd, NULL,   /* en premier */
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket) ecoute,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) LIMITE_CONNEXIONS,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) DELAI_INACTIVITE_S,
         MHD_OPTION_NOTIFY_COMPLETED, &requete_terminee, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, &notifier_connexion, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, &journal_mhd, NULL,
         MHD_OPTION_END);
 }
 
