@@ -1,0 +1,453 @@
+/*
+ * Tests du chapitre 02 : threads [-w N] [URL...]
+ *
+ * Le programme est lancé contre le serveur local ; on juge ce qu'il affiche
+ * (chaque URL lue une fois, lignes entières, dans n'importe quel ordre) et
+ * ce que le serveur a vu (/stats) : avec N threads, N requêtes en même temps
+ * au plus fort, et N connexions (une poignée par thread, gardée toute sa
+ * vie). Jamais de chronomètre.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "td6_test.h"
+
+#define PROG "threads"
+#define N_SITES 160
+#define JYTHON_BYTES 10782
+#define DICE_BYTES 277
+
+/* Latence faible quand seul le résultat compte ; plus grande quand il faut
+ * voir les téléchargements se chevaucher (50 ms : même si l'autre cœur est
+ * occupé, les threads ont tous le temps de démarrer pendant une requête). */
+#define FAST_MS 2
+#define OVERLAP_MS 50
+
+/* ---- Outils ------------------------------------------------------------ */
+
+/* url = base du serveur + path. */
+static void server_path(char *url, size_t size, const char *path)
+{
+    snprintf(url, size, "%s%s", td6_server_url(), path);
+}
+
+/* Lignes « Read » attendues pour `n` URL alternant /jython et /dice, comme
+ * la liste du cours. Tableau de chaînes allouées, à libérer avec
+ * free_expected. */
+static char **expected_alternating(size_t n)
+{
+    char **exp = calloc(n, sizeof *exp);
+
+    ck_assert(exp != NULL);
+    for (size_t i = 0; i < n; i++) {
+        bool jython = i % 2 == 0;
+        int len = snprintf(NULL, 0, "Read %d from %s/%s", jython ? JYTHON_BYTES : DICE_BYTES,
+                           td6_server_url(), jython ? "jython" : "dice");
+
+        exp[i] = malloc((size_t)len + 1);
+        ck_assert(exp[i] != NULL);
+        snprintf(exp[i], (size_t)len + 1, "Read %d from %s/%s",
+                 jython ? JYTHON_BYTES : DICE_BYTES, td6_server_url(), jython ? "jython" : "dice");
+    }
+    return exp;
+}
+
+/* La première ligne de `text` (sans '\n'), coupée pour tenir dans buf. */
+static const char *first_line(const char *text, char *buf, size_t size)
+{
+    size_t len = strcspn(text, "\n");
+
+    snprintf(buf, size, "%.*s", (int)(len < size ? len : size - 1), text);
+    return buf;
+}
+
+static void free_expected(char **exp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(exp[i]);
+    free(exp);
+}
+
+/* La dernière ligne doit être « Downloaded <n> in <s> seconds », et aucune
+ * autre ligne ne doit être un « Downloaded ». */
+static void check_summary(char **lines, size_t n, size_t count)
+{
+    size_t got = 0;
+    double seconds = -1;
+    char tail[16] = "";
+    const char *last = n > 0 ? lines[n - 1] : NULL;
+
+    for (size_t i = 0; i + 1 < n; i++)
+        ck_assert_msg(strncmp(lines[i], "Downloaded ", 11) != 0,
+                      "« %s » est la ligne %zu sur %zu : « Downloaded » doit être la toute "
+                      "dernière ligne. S'il sort avant des « Read », le thread principal ne "
+                      "les a pas attendus : appelez pthread_join sur CHAQUE thread avant de "
+                      "l'afficher.", lines[i], i + 1, n);
+    ck_assert_msg(last != NULL && sscanf(last, "Downloaded %zu in %lf %15s", &got, &seconds,
+                                         tail) == 3 && strcmp(tail, "seconds") == 0,
+                  "Dernière ligne attendue : « Downloaded %zu in <durée> seconds », lue : « %s ».",
+                  count, last != NULL ? last : "(rien)");
+    ck_assert_msg(got == count && seconds >= 0,
+                  "« Downloaded » annonce %zu pages (attendu %zu) en %g s.", got, count, seconds);
+}
+
+/* Les lignes 0..n-2 de la sortie doivent être exactement les lignes `exp`
+ * (n_exp lignes), dans n'importe quel ordre : chacune entière, aucune en
+ * double, aucune en trop, aucune perdue. */
+static void check_reads(char **lines, size_t n, char **exp, size_t n_exp, const char *err)
+{
+    bool *used = calloc(n_exp, sizeof *used);
+    size_t n_reads = n > 0 ? n - 1 : 0, missing = 0;
+    const char *first_missing = NULL;
+
+    ck_assert(used != NULL);
+    for (size_t i = 0; i < n_reads; i++) {
+        bool found = false, known = false;
+        size_t bytes;
+        char url[256], extra;
+
+        for (size_t k = 0; k < n_exp && !found; k++) {
+            if (strcmp(lines[i], exp[k]) != 0)
+                continue;
+            known = true;
+            if (!used[k])
+                used[k] = found = true;
+        }
+        if (found)
+            continue;
+        ck_assert_msg(sscanf(lines[i], "Read %zu from %255s%c", &bytes, url, &extra) == 2,
+                      "Ligne %zu : « %s » n'est pas une ligne « Read <octets> from <url> » "
+                      "entière. Deux threads ont-ils écrit dans la même ligne ? Écrivez toute la "
+                      "ligne, '\\n' compris, en UN SEUL printf : stdio verrouille stdout le temps "
+                      "d'un appel, pas entre deux appels.", i + 1, lines[i]);
+        ck_assert_msg(!known,
+                      "Ligne %zu : « %s » apparaît plus de fois qu'attendu : la même URL a été "
+                      "téléchargée deux fois. Chaque thread doit prendre SA prochaine URL dans la "
+                      "file : l'indice partagé se lit ET s'augmente sous le verrou.",
+                      i + 1, lines[i]);
+        ck_abort_msg("Ligne %zu : « %s » inattendue (mauvaise taille, ou URL qui n'était pas "
+                     "demandée). Lignes attendues, par exemple : « %s ».", i + 1, lines[i],
+                     exp[0]);
+    }
+    for (size_t k = 0; k < n_exp; k++) {
+        if (!used[k] && missing++ == 0)
+            first_missing = exp[k];
+    }
+    free(used);
+    if (missing > 0) {
+        /* La ligne manquante vient-elle d'un échec signalé sur stderr ? */
+        const char *url = strstr(first_missing, " from ");
+        const char *named = url != NULL ? strstr(err, url + 6) : NULL;
+        char why[300];
+
+        while (named != NULL && named > err && named[-1] != '\n')
+            named--;
+        ck_assert_msg(named == NULL,
+                      "%zu lignes « Read » manquent sur %zu (par exemple « %s ») ; stderr "
+                      "signale son échec : « %s ». Le serveur, lui, répond : une poignée "
+                      "absente ou mal configurée (get_session) ?", missing, n_exp, first_missing,
+                      first_line(named, why, sizeof why));
+    }
+    ck_assert_msg(missing == 0,
+                  "%zu lignes « Read » manquent sur %zu (par exemple « %s »). Chaque URL doit "
+                  "être lue une fois. Le thread principal attend-il (pthread_join) CHAQUE thread "
+                  "avant d'afficher « Downloaded » et de quitter ? Un thread qu'on n'attend pas "
+                  "meurt avec le programme, et ses lignes avec lui.",
+                  missing, n_exp, first_missing != NULL ? first_missing : "?");
+}
+
+/* Juge la sortie complète : lignes « Read » attendues puis « Downloaded ». */
+static void check_output(const td6_result *r, char **exp, size_t n_exp, size_t count)
+{
+    char **lines;
+    size_t n = td6_lines(r->out, &lines);
+
+    check_summary(lines, n, count);
+    check_reads(lines, n, exp, n_exp, r->err);
+    td6_lines_free(lines, n);
+}
+
+/* Ce que le serveur doit avoir vu d'un pool de `workers` threads qui a
+ * fait `requests` téléchargements. */
+static void check_pool(const td6_result *r, long workers, long requests, const char *how)
+{
+    td6_stats st = td6_server_stats();
+    char why[300];
+
+    ck_assert_msg(st.requests == requests,
+                  "%s : le serveur attendait %ld requêtes, il en a reçu %ld. Chaque URL doit "
+                  "être téléchargée exactement une fois : plus, la file a donné deux fois la "
+                  "même URL ; moins, des threads n'ont pas été attendus (pthread_join) ou les "
+                  "téléchargements échouent. Début de stderr : « %s »",
+                  how, requests, st.requests,
+                  r->err[0] != '\0' ? first_line(r->err, why, sizeof why) : "(vide)");
+    ck_assert_msg(st.peak >= workers,
+                  "%s : %ld téléchargements simultanés attendus, le serveur n'en a vu que %ld "
+                  "à la fois. Les threads attendent-ils les uns après les autres ? (un "
+                  "pthread_join juste après chaque pthread_create, un verrou gardé pendant "
+                  "curl_easy_perform, une seule poignée pour tous, ou l'appel provisoire de "
+                  "download_worker par le thread principal...) Le verrou de la file ne doit "
+                  "couvrir que la prise de l'URL.", how, workers, st.peak);
+    ck_assert_msg(st.peak <= workers,
+                  "%s : le serveur a vu %ld requêtes simultanées, plus que les %ld threads "
+                  "demandés. Lancez-vous exactement n_workers threads (option -w) ?",
+                  how, st.peak, workers);
+    ck_assert_msg(st.connections <= workers,
+                  "%s : %ld connexions TCP pour %ld threads : une seule par thread était "
+                  "attendue. Chaque thread doit créer SA poignée une fois (au premier appel de "
+                  "get_session), la ranger sous la clé, puis la réutiliser : pas une nouvelle "
+                  "poignée par téléchargement.", how, st.connections, workers);
+    ck_assert_msg(st.connections >= workers,
+                  "%s : %ld connexions TCP seulement pour %ld threads, qui ont pourtant "
+                  "téléchargé en même temps : des threads partagent-ils une poignée ? Chacun "
+                  "doit avoir la sienne (libcurl interdit d'en partager une entre threads).",
+                  how, st.connections, workers);
+}
+
+/* ---- Les tests ----------------------------------------------------------- */
+
+static void test_tout_est_lu(void)
+{
+    td6_server_start(FAST_MS);
+    td6_result r = td6_run(PROG, NULL, NULL, 30);
+    td6_require_finished(&r, PROG);
+    char **exp = expected_alternating(N_SITES);
+    td6_stats st;
+
+    check_output(&r, exp, N_SITES, N_SITES);
+    st = td6_server_stats();
+    ck_assert_msg(st.requests == N_SITES && st.jython == N_SITES / 2 && st.dice == N_SITES / 2,
+                  "Le serveur attendait %d requêtes (%d /jython et %d /dice), il en a reçu %ld "
+                  "(%ld /jython, %ld /dice) : chaque URL doit être téléchargée une seule fois.",
+                  N_SITES, N_SITES / 2, N_SITES / 2, st.requests, st.jython, st.dice);
+    ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
+                  r.status);
+    free_expected(exp, N_SITES);
+    td6_result_free(&r);
+}
+
+static void test_cinq_threads(void)
+{
+    td6_server_start(OVERLAP_MS);
+    td6_result r = td6_run(PROG, NULL, NULL, 40);
+    td6_require_finished(&r, PROG);
+    char **exp = expected_alternating(N_SITES);
+
+    check_pool(&r, 5, N_SITES, "Sans -w (5 threads par défaut, le max_workers du cours)");
+    check_output(&r, exp, N_SITES, N_SITES);
+    free_expected(exp, N_SITES);
+    td6_result_free(&r);
+}
+
+static void test_trois_threads(void)
+{
+    enum { N = 90 };   /* 30 vagues de 50 ms : tous les threads ont le temps de démarrer */
+    char urls[N][160];
+    const char *args[N + 3] = { "-w", "3" };
+
+    td6_server_start(OVERLAP_MS);
+    for (int i = 0; i < N; i++) {
+        server_path(urls[i], sizeof urls[i], i % 2 == 0 ? "/jython" : "/dice");
+        args[i + 2] = urls[i];
+    }
+    args[N + 2] = NULL;
+    td6_result r = td6_run(PROG, args, NULL, 40);
+    td6_require_finished(&r, PROG);
+    char **exp = expected_alternating(N);
+
+    check_pool(&r, 3, N, "Avec -w 3 et 90 URL");
+    check_output(&r, exp, N, N);
+    ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
+                  r.status);
+    free_expected(exp, N);
+    td6_result_free(&r);
+}
+
+static void test_arguments(void)
+{
+    char urls[3][160];
+    char *exp[3];
+    char lines_exp[3][512];
+
+    td6_server_start(FAST_MS);
+    server_path(urls[0], sizeof urls[0], "/dice");
+    server_path(urls[1], sizeof urls[1], "/jython");
+    server_path(urls[2], sizeof urls[2], "/dice");
+    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", DICE_BYTES, urls[0]);
+    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", JYTHON_BYTES, urls[1]);
+    snprintf(lines_exp[2], sizeof lines_exp[2], "Read %d from %s", DICE_BYTES, urls[2]);
+    for (int i = 0; i < 3; i++)
+        exp[i] = lines_exp[i];
+    const char *args[] = { "-w", "2", urls[0], urls[1], urls[2], NULL };
+    td6_result r = td6_run(PROG, args, NULL, 20);
+    td6_require_finished(&r, PROG);
+
+    check_output(&r, exp, 3, 3);
+    ck_assert_msg(td6_server_stats().requests == 3,
+                  "Avec 3 URL en arguments, le serveur doit voir 3 requêtes exactement (vu : "
+                  "%ld). Les arguments remplacent la liste du cours.", td6_server_stats().requests);
+    ck_assert_msg(r.status == 0, "Code de sortie 0 attendu, lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+static void test_plus_de_threads_que_d_url(void)
+{
+    char jython[160], dice[160];
+    char *exp[2];
+    char lines_exp[2][512];
+
+    td6_server_start(FAST_MS);
+    server_path(jython, sizeof jython, "/jython");
+    server_path(dice, sizeof dice, "/dice");
+    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", JYTHON_BYTES, jython);
+    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", DICE_BYTES, dice);
+    exp[0] = lines_exp[0];
+    exp[1] = lines_exp[1];
+    const char *args[] = { "-w", "200", jython, dice, NULL };
+    td6_result r = td6_run(PROG, args, NULL, 20);
+    td6_require_finished(&r, PROG);
+
+    check_output(&r, exp, 2, 2);
+    ck_assert_msg(td6_server_stats().requests == 2,
+                  "-w 200 et 2 URL : le serveur doit voir 2 requêtes (vu : %ld). Les threads "
+                  "qui trouvent la file vide doivent s'arrêter sans rien télécharger.",
+                  td6_server_stats().requests);
+    ck_assert_msg(r.status == 0, "Code de sortie 0 attendu, lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+static void test_url_en_echec(void)
+{
+    char ok1[160], missing[160], broken[160], ok2[160];
+    const char *refused = "http://127.0.0.1:1/dice";
+    char *exp[2];
+    char lines_exp[2][512];
+
+    td6_server_start(FAST_MS);
+    server_path(ok1, sizeof ok1, "/jython");
+    server_path(missing, sizeof missing, "/page-inexistante");
+    server_path(broken, sizeof broken, "/xkcd/9003/info.0.json");
+    server_path(ok2, sizeof ok2, "/dice");
+    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", JYTHON_BYTES, ok1);
+    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", DICE_BYTES, ok2);
+    exp[0] = lines_exp[0];
+    exp[1] = lines_exp[1];
+    const char *args[] = { "-w", "3", ok1, missing, refused, broken, ok2, NULL };
+    td6_result r = td6_run(PROG, args, NULL, 20);
+    td6_require_finished(&r, PROG);
+
+    check_output(&r, exp, 2, 5);
+    ck_assert_msg(td6_count(r.err, missing) == 1 && td6_count(r.err, refused) == 1 &&
+                  td6_count(r.err, broken) == 1,
+                  "Chaque URL en échec (404, connexion refusée, 500) doit être nommée une fois "
+                  "dans un message sur stderr, et les autres doivent continuer. stderr : "
+                  "« %.400s »", r.err);
+    ck_assert_msg(r.status == 1, "Une URL au moins a échoué : code de sortie 1 attendu, "
+                  "lu %d. Chaque thread compte ses échecs ; additionnez-les après les join.",
+                  r.status);
+    td6_result_free(&r);
+}
+
+static void test_delai_depasse(void)
+{
+    char slow[160], urls[3][160];
+    const char *env[] = { "TD6_TIMEOUT_MS=300", NULL };
+    char *exp[3];
+    char lines_exp[3][512];
+
+    td6_server_start(FAST_MS);
+    server_path(slow, sizeof slow, "/xkcd/9005/info.0.json");
+    for (int i = 0; i < 3; i++) {
+        server_path(urls[i], sizeof urls[i], i == 1 ? "/jython" : "/dice");
+        snprintf(lines_exp[i], sizeof lines_exp[i], "Read %d from %s",
+                 i == 1 ? JYTHON_BYTES : DICE_BYTES, urls[i]);
+        exp[i] = lines_exp[i];
+    }
+    const char *args[] = { "-w", "2", slow, urls[0], urls[1], urls[2], NULL };
+    td6_result r = td6_run(PROG, args, env, 10);
+    td6_require_finished(&r, PROG);
+
+    ck_assert_msg(strstr(r.err, slow) != NULL,
+                  "Un serveur qui ne répond pas doit finir en erreur au bout du délai "
+                  "($TD6_TIMEOUT_MS, ici 300 ms : CURLOPT_TIMEOUT_MS = td6_timeout_ms() sur la "
+                  "poignée de CHAQUE thread) ; stderr : « %.300s »", r.err);
+    check_output(&r, exp, 3, 4);
+    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+static void test_option_w(void)
+{
+    const char *bad[] = { "0", "201", "cinq", "5x" };
+    char dice[160];
+
+    td6_server_start(FAST_MS);
+    server_path(dice, sizeof dice, "/dice");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *args[] = { "-w", bad[i], dice, NULL };
+        td6_result r = td6_run(PROG, args, NULL, 10);
+
+        td6_require_finished(&r, PROG);
+        ck_assert_msg(r.status == 2 && strstr(r.err, "-w") != NULL,
+                      "« -w %s » est invalide (un entier de 1 à 200 est attendu) : message sur "
+                      "stderr et code de sortie 2 attendus ; code lu %d, stderr « %.200s ».",
+                      bad[i], r.status, r.err);
+        ck_assert_msg(td6_count(r.out, "Read ") == 0,
+                      "« -w %s » est invalide : le programme doit s'arrêter avant tout "
+                      "téléchargement.", bad[i]);
+        td6_result_free(&r);
+    }
+}
+
+static void test_serveur_absent(void)
+{
+    /* Personne n'écoute sur le port 1 : chaque connexion est refusée. */
+    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
+    td6_result r = td6_run(PROG, NULL, env, 30);
+    char **lines;
+    size_t n, named = 0;
+
+    td6_require_finished(&r, PROG);
+    ck_assert_msg(td6_count(r.out, "Read ") == 0,
+                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
+                  "contient des « Read ». Vérifiez le code de retour de curl_easy_perform.");
+    n = td6_lines(r.err, &lines);
+    for (size_t i = 0; i < n; i++)
+        named += strstr(lines[i], "http://127.0.0.1:1/") != NULL;
+    td6_lines_free(lines, n);
+    ck_assert_msg(named == N_SITES && td6_count(r.err, "http://127.0.0.1:1/jython") == 80 &&
+                  td6_count(r.err, "http://127.0.0.1:1/dice") == 80,
+                  "Serveur absent : %d lignes d'erreur attendues sur stderr, une par URL avec "
+                  "son adresse ; %zu vues. Chaque message doit tenir en un seul fprintf. "
+                  "stderr : « %.300s »", N_SITES, named, r.err);
+    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
+                  r.status);
+    td6_result_free(&r);
+}
+
+void td6_register(Suite *s)
+{
+    td6_add(s, "tout_est_lu", test_tout_est_lu,
+            "les 160 pages du cours sont lues une fois chacune, lignes entières, puis "
+            "« Downloaded »", 40);
+    td6_add(s, "cinq_threads", test_cinq_threads,
+            "sans -w : 5 téléchargements simultanés et 5 connexions (une poignée par thread)",
+            60);
+    td6_add(s, "trois_threads", test_trois_threads,
+            "avec -w 3 : 3 téléchargements simultanés et 3 connexions", 60);
+    td6_add(s, "arguments", test_arguments,
+            "les URL données en arguments (après -w) remplacent la liste du cours", 30);
+    td6_add(s, "plus_de_threads_que_d_url", test_plus_de_threads_que_d_url,
+            "-w 200 pour 2 URL : chaque URL lue une fois, les threads sans travail s'arrêtent",
+            30);
+    td6_add(s, "url_en_echec", test_url_en_echec,
+            "une URL en échec (404, 500, refus) est signalée et les autres continuent", 30);
+    td6_add(s, "delai_depasse", test_delai_depasse,
+            "un serveur muet fait échouer l'URL au bout du délai, les autres threads "
+            "continuent", 20);
+    td6_add(s, "option_w", test_option_w,
+            "-w 0, -w 201, -w cinq : refusés avec un message et le code 2", 30);
+    td6_add(s, "serveur_absent", test_serveur_absent,
+            "sans serveur : une ligne d'erreur par URL, code de sortie 1, pas de plantage", 40);
+}
