@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# bench-03.sh — chapitre 03 : la boucle d'événements face au temps idéal.
+#
+# Lance 5 fois (variable RUNS) chaque configuration sur les 160 URL du cours,
+# contre le serveur local à la latence L (50 ms par défaut, variable
+# LATENCE), et garde la médiane des durées annoncées par le programme
+# (« Downloaded 160 in S seconds »). Configurations :
+#   asynchrone          sans limite : idéal L (tout part en même temps)
+#   asynchrone -m M     M connexions au plus : idéal ceil(160 / M) × L
+#   boucle              la boucle écrite à la main : idéal L
+# Le rapport mesuré / idéal dit ce que coûtent libcurl, la boucle et la
+# machine : 1,00 serait parfait. Pour une latence de 50 ms, quelques
+# millisecondes de travail réel pèsent déjà : le rapport d'asynchrone sans
+# limite est donc plus loin de 1 que celui d'un programme qui attend 1,6 s.
+#
+# Sortie : un tableau en français, et le CSV $BUILD/bench-03.csv
+# (configuration,ideal_s,mesure_s,rapport). Les solutions sont construites
+# au besoin dans $BUILD (build par défaut).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${BUILD:-build}
+latency=${LATENCE:-50}
+runs=${RUNS:-5}
+sites=160
+
+make --no-print-directory -s BUILD="$build" "$build/solutions/03_async/asynchrone" \
+    "$build/solutions/03_async/boucle" "$build/serveur/serveur" >/dev/null
+dir=$build/solutions/03_async
+serveur=$build/serveur/serveur
+
+# Le serveur local, sur un port libre ; sa première ligne est son URL.
+tmp=$(mktemp -d)
+server_pid=
+trap '[ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; }; rm -rf "$tmp"' EXIT
+"$serveur" -p 0 -l "$latency" >"$tmp/serveur.out" 2>"$tmp/serveur.err" &
+server_pid=$!
+for _ in $(seq 100); do
+    [ -s "$tmp/serveur.out" ] && break
+    sleep 0.05
+done
+url=$(head -n 1 "$tmp/serveur.out")
+[ -n "$url" ] || { echo "bench-03 : le serveur local n'a pas démarré" >&2; cat "$tmp/serveur.err" >&2; exit 1; }
+
+# median NOMBRES... : la médiane (nombre impair de valeurs).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# configuration|programme|arguments|connexions au plus (0 : pas de limite)
+configurations=(
+    "asynchrone|asynchrone||0"
+    "asynchrone -m 10|asynchrone|-m 10|10"
+    "asynchrone -m 40|asynchrone|-m 40|40"
+    "boucle|boucle||0"
+)
+
+csv=$build/bench-03.csv
+mkdir -p "$build"
+echo "configuration,ideal_s,mesure_s,rapport" >"$csv"
+echo "Chapitre 03 : $sites URL, latence $latency ms, médiane de $runs exécutions"
+echo "charge de la machine au départ : $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cœurs)"
+printf '%-18s %10s %12s %9s\n' "configuration" "idéal (s)" "mesuré (s)" "rapport"
+for c in "${configurations[@]}"; do
+    IFS='|' read -r name prog args max <<<"$c"
+    times=()
+    for _ in $(seq "$runs"); do
+        # shellcheck disable=SC2086
+        out=$(TD6_SERVER=$url "$dir/$prog" $args 2>/dev/null)
+        reads=$(grep -c '^Read ' <<<"$out" || true)
+        if [ "$reads" -ne "$sites" ]; then
+            echo "bench-03 : $name n'a lu que $reads pages sur $sites" >&2
+            exit 1
+        fi
+        times+=("$(sed -n 's/^Downloaded [0-9]* in \([0-9.]*\) seconds$/\1/p' <<<"$out")")
+    done
+    measured=$(median "${times[@]}")
+    ideal=$(awk -v n="$sites" -v m="$max" -v l="$latency" \
+        'BEGIN { w = m > 0 ? m : n; printf "%.3f", int((n + w - 1) / w) * l / 1000 }')
+    ratio=$(awk -v m="$measured" -v i="$ideal" 'BEGIN { printf "%.2f", m / i }')
+    printf '%-18s %10s %12s %9s\n' "$name" "$ideal" "$measured" "$ratio"
+    echo "$name,$ideal,$measured,$ratio" >>"$csv"
+done
+echo "charge de la machine à la fin : $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "CSV : $csv"

@@ -1,0 +1,236 @@
+/*
+ * asynchrone.c — chapitre 03 : tout télécharger en même temps, dans un seul
+ * thread, avec l'interface « multi » de libcurl.
+ *
+ * Ce que montre ce programme : la version asyncio du cours, sans asyncio.
+ * Chaque URL devient une poignée « easy » (une tâche), ajoutée à UNE poignée
+ * « multi » (la boucle d'événements et la session à la fois : elle partage
+ * ses connexions entre les tâches, comme la ClientSession d'aiohttp). Une
+ * boucle appelle curl_multi_perform (faire avancer toutes les tâches qui
+ * peuvent avancer, sans jamais attendre) puis curl_multi_poll (dormir
+ * jusqu'à ce qu'une socket ait du nouveau). Un seul thread : rien n'est
+ * partagé entre threads, il n'y a ni verrou ni join.
+ *
+ * Construire et lancer :
+ *     make run EXO=03                  (votre version, td6/)
+ *     make run EXO=03 SRC=solutions    (la solution)
+ *     build/solutions/03_async/asynchrone [-m MAX] [URL...]
+ * -m MAX limite le nombre de connexions simultanées (1 à 10 000) ; sans -m,
+ * toutes les URL partent en même temps.
+ *
+ * À observer : 160 lignes « Read ... » dans l'ordre où les réponses
+ * arrivent (pas forcément celui de la liste), puis une durée proche d'UNE
+ * latence du serveur (50 ms par défaut), contre 8 s pour le chapitre 01.
+ * Dans /stats, « pic_en_vol » vaut 160 : toutes les requêtes étaient en
+ * vol en même temps. Avec -m 10, il vaut 10 et « connexions » aussi.
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "commun.h"
+
+/* Limite de -m (td6_parse_count refuse au-delà). */
+#define MAX_CONNECTIONS 10000
+
+/* Une tâche : tout ce qu'on sait d'un téléchargement. Le programme n'a
+ * qu'un thread : ces données ne sont jamais touchées par deux threads. */
+typedef struct {
+    const char *url;
+    CURL *easy;        /* sa poignée ; NULL une fois le téléchargement fini */
+    size_t received;   /* octets reçus jusqu'ici */
+    double begin;      /* pour td6_trace */
+} transfer;
+
+/* libcurl appelle cette fonction à chaque morceau de réponse reçu, pour
+ * n'importe laquelle des tâches : `userdata` dit laquelle. */
+static size_t count_bytes(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    transfer *t = userdata;
+
+    (void)data;
+    t->received += size * nmemb;
+    return size * nmemb;
+}
+
+/* Crée la poignée d'une tâche, prête à partir (l'équivalent de
+ * asyncio.ensure_future : la tâche existe, elle ne tourne pas encore).
+ * Renvoie -1 si libcurl n'a pas pu la créer. */
+static int prepare_transfer(transfer *t, const char *url)
+{
+    t->url = url;
+    t->received = 0;
+    t->begin = td6_now();
+    t->easy = curl_easy_init();
+    if (t->easy == NULL) {
+        fprintf(stderr, "Échec de %s : curl_easy_init a échoué\n", url);
+        return -1;
+    }
+    curl_easy_setopt(t->easy, CURLOPT_URL, url);
+    curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, count_bytes);
+    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, td6_timeout_ms());
+    /* TODO: Attacher la tâche à sa poignée, pour la retrouver quand elle finit. */
+    /*       (curl_easy_setopt avec CURLOPT_PRIVATE et t) */
+    return 0;
+}
+
+/* Une tâche est finie : affiche son résultat, comme download_site.
+ * Renvoie 0 si la page est lue, -1 sinon (après l'avoir dit sur stderr). */
+static int download_site(const transfer *t, CURLcode rc)
+{
+    long status = 0;
+
+    if (rc != CURLE_OK) {
+        fprintf(stderr, "Échec de %s : %s\n", t->url, td6_curl_error(rc));
+        return -1;
+    }
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 400) {
+        fprintf(stderr, "Échec de %s : le serveur a répondu %ld\n", t->url, status);
+        return -1;
+    }
+    printf("Read %zu from %s\n", t->received, t->url);
+    return 0;
+}
+
+/* Une tâche vient de finir : affiche son résultat, la retire de la boucle
+ * et libère sa poignée. Renvoie 0 si la page est lue, -1 sinon. */
+static int finish_transfer(CURLM *multi, CURLMsg *msg)
+{
+    transfer *t = NULL;
+    int rc = -1;
+
+    /* TODO: Retrouver la tâche attachée à la poignée (CURLOPT_PRIVATE). */
+    /*       (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t)) */
+    /* TODO: Afficher son résultat : msg->data.result est celui de CETTE tâche. */
+    /*       (rc = download_site(t, msg->data.result) ; puis, pour make images, */
+    /*        td6_trace("attente", t->url, t->begin, td6_now())) */
+    /* TODO: Retirer la tâche de la boucle, puis libérer sa poignée. */
+    /*       (curl_multi_remove_handle, curl_easy_cleanup, puis t->easy = NULL) */
+    (void)multi;
+    (void)msg;
+    (void)t;
+    (void)download_site;
+    return rc;
+}
+
+/* Traite chaque tâche finie depuis le dernier appel. Renvoie le nombre
+ * d'échecs parmi elles. */
+static int collect_finished(CURLM *multi)
+{
+    int failures = 0;
+
+    /* TODO: Lire un à un les messages des tâches finies (CURLMSG_DONE). */
+    /*       (while ((msg = curl_multi_info_read(multi, &left)) != NULL) : pour chaque */
+    /*        message CURLMSG_DONE, finish_transfer ; compter ses échecs dans failures) */
+    (void)multi;
+    (void)finish_transfer;
+    return failures;
+}
+
+/* La boucle d'événements : tourne jusqu'à ce qu'il n'y ait plus de tâche
+ * en cours. Renvoie le nombre d'échecs, ou -1 si la boucle elle-même a
+ * échoué. */
+static int run_event_loop(CURLM *multi)
+{
+    int running = 1, failures = 0;
+
+    while (running > 0) {
+        CURLMcode mc = CURLM_OK;
+
+        /* TODO: Faire avancer chaque tâche qui peut avancer, sans attendre. */
+        /*       (mc = curl_multi_perform(multi, &running), à la place de « running = 0; ») */
+        running = 0;
+        if (mc == CURLM_OK)
+            failures += collect_finished(multi);
+        /* TODO: Dormir jusqu'à ce qu'une socket ait du nouveau (ou 1 s au plus). */
+        /*       (mc = curl_multi_poll(multi, NULL, 0, 1000, NULL), si running > 0) */
+        if (mc != CURLM_OK) {
+            fprintf(stderr, "La boucle libcurl a échoué : %s\n", curl_multi_strerror(mc));
+            return -1;
+        }
+    }
+    return failures;
+}
+
+/* Lance tous les téléchargements ensemble, au plus `max` connexions à la
+ * fois (0 : pas de limite). Renvoie le nombre d'échecs. */
+static int download_all_sites(const url_list *sites, long max)
+{
+    transfer *transfers = Calloc(sites->count, sizeof *transfers);
+    int failures = 0, loop;
+    /* TODO: Créer UNE poignée multi : la boucle d'événements et la session partagée. */
+    /*       (curl_multi_init ; si elle vaut NULL, le dire et sauter à out_free_transfers) */
+    CURLM *multi = NULL;
+
+    /* TODO: Avec -m MAX, limiter le nombre de connexions simultanées. */
+    /*       (curl_multi_setopt avec CURLMOPT_MAX_TOTAL_CONNECTIONS, si max > 0) */
+    (void)max;
+    for (size_t i = 0; i < sites->count; i++) {
+        if (prepare_transfer(&transfers[i], sites->urls[i]) != 0) {
+            failures++;
+            continue;
+        }
+        /* TODO: Confier la tâche à la boucle : elle partira au premier tour. */
+        /*       (curl_multi_add_handle) */
+    }
+    loop = run_event_loop(multi);
+    failures += loop < 0 ? 1 : loop;
+    /* Normalement tout est déjà libéré ; il reste des poignées seulement
+     * si la boucle s'est arrêtée en erreur. */
+    for (size_t i = 0; i < sites->count; i++) {
+        if (transfers[i].easy != NULL) {
+            curl_multi_remove_handle(multi, transfers[i].easy);
+            curl_easy_cleanup(transfers[i].easy);
+        }
+    }
+    /* TODO: Libérer la poignée multi, une fois toutes les tâches retirées. */
+    /*       (curl_multi_cleanup) */
+    /* (Ce saut ne sert qu'à faire compiler le squelette, qui n'utilise pas
+     *  encore l'étiquette ; vous pourrez l'effacer.) */
+    goto out_free_transfers;
+out_free_transfers:
+    free(transfers);
+    return failures;
+}
+
+/* Lit -m MAX ; renvoie l'indice de la première URL dans argv. */
+static int parse_options(int argc, char **argv, long *max)
+{
+    int opt;
+
+    *max = 0;
+    while ((opt = getopt(argc, argv, "m:")) != -1) {
+        if (opt == 'm') {
+            *max = td6_parse_count(argv[0], "-m", optarg, MAX_CONNECTIONS);
+        } else {
+            fprintf(stderr, "usage : %s [-m MAX] [URL...]\n", argv[0]);
+            exit(2);
+        }
+    }
+    return optind;
+}
+
+int main(int argc, char **argv)
+{
+    url_list sites;
+    double start, duration;
+    long max;
+    int failures, first = parse_options(argc, argv, &max);
+
+    /* Une fois par programme, avant tout autre appel à libcurl. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "curl_global_init a échoué\n");
+        return 1;
+    }
+    sites = td6_sites(argc, argv, first);
+    start = td6_now();
+    failures = download_all_sites(&sites, max);
+    duration = td6_now() - start;
+    printf("Downloaded %zu in %.3f seconds\n", sites.count, duration);
+    td6_sites_free(&sites);
+    curl_global_cleanup();
+    return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,280 @@
+/*
+ * outils03.c — aides partagées par les tests du chapitre 03 (voir
+ * outils03.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outils03.h"
+
+/* ---- Lignes « Read », dans n'importe quel ordre -------------------------- */
+
+void check_reads_any_order(const char *prog, const td6_result *r, const expected_read *reads,
+                           size_t n_reads, size_t total)
+{
+    char **lines;
+    size_t n = td6_lines(r->out, &lines);
+    bool *used = calloc(n + 1, sizeof *used);
+    size_t got = 0;
+    double seconds = -1;
+    char tail[16] = "";
+
+    ck_assert_msg(used != NULL, "calloc");
+    ck_assert_msg(n == n_reads + 1,
+                  "%s : %zu lignes attendues sur la sortie standard (%zu « Read » et "
+                  "« Downloaded »), %zu lues. Chaque téléchargement réussi affiche UNE "
+                  "ligne « Read <octets> from <url> » quand sa réponse arrive, et rien "
+                  "d'autre ne va sur la sortie standard. Début de la sortie : « %.300s »",
+                  prog, n_reads + 1, n_reads, n, r->out);
+    for (size_t i = 0; i < n_reads; i++) {
+        char expected[512];
+        bool found = false;
+
+        snprintf(expected, sizeof expected, "Read %ld from %s", reads[i].bytes, reads[i].url);
+        for (size_t j = 0; j + 1 < n && !found; j++) {
+            if (!used[j] && strcmp(lines[j], expected) == 0) {
+                used[j] = true;
+                found = true;
+            }
+        }
+        ck_assert_msg(found,
+                      "%s : il manque une ligne « %s » (l'ordre n'importe pas : les réponses "
+                      "arrivent dans le désordre). Les tâches finies sont-elles toutes lues "
+                      "avec curl_multi_info_read, y compris après le dernier tour de boucle ?",
+                      prog, expected);
+        got++;
+    }
+    ck_assert_msg(got == n_reads, "%s : %zu lignes « Read » reconnues sur %zu.", prog, got,
+                  n_reads);
+    ck_assert_msg(sscanf(lines[n - 1], "Downloaded %zu in %lf %15s", &got, &seconds, tail) == 3 &&
+                  strcmp(tail, "seconds") == 0 && got == total && seconds >= 0,
+                  "%s : dernière ligne attendue « Downloaded %zu in <durée> seconds », lue "
+                  "« %s ».", prog, total, lines[n - 1]);
+    free(used);
+    td6_lines_free(lines, n);
+}
+
+void course_reads(expected_read *reads, char (*storage)[160])
+{
+    for (size_t i = 0; i < N_COURSE; i++) {
+        snprintf(storage[i], 160, "%s/%s", td6_server_url(), i % 2 == 0 ? "jython" : "dice");
+        reads[i].url = storage[i];
+        reads[i].bytes = i % 2 == 0 ? JYTHON_BYTES : DICE_BYTES;
+    }
+}
+
+/* ---- Compter les threads pendant que le programme tourne ---------------- */
+
+/* true si un des arguments de /proc/<pid>/cmdline a pour nom `name` (le
+ * programme lancé à travers une enveloppe, valgrind par exemple). */
+static bool cmdline_names(const char *pid, const char *name)
+{
+    char path[64], buf[4096];
+    FILE *f;
+    size_t len;
+
+    snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    for (size_t i = 0; i < len; i += strlen(buf + i) + 1) {
+        const char *slash = strrchr(buf + i, '/');
+
+        if (strcmp(slash != NULL ? slash + 1 : buf + i, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Si /proc/<pid> est un enfant de `parent` nommé `name`, renvoie true. */
+static bool is_child_named(const char *pid, pid_t parent, const char *name)
+{
+    char path[64], buf[512];
+    FILE *f;
+    size_t len;
+    char *close_paren;
+    long ppid = -1;
+    char state;
+
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    /* Format : « pid (nom) état ppid ... » ; le nom peut contenir des
+     * espaces, on cherche donc la DERNIÈRE parenthèse fermante. */
+    close_paren = strrchr(buf, ')');
+    if (close_paren == NULL || sscanf(close_paren + 1, " %c %ld", &state, &ppid) != 2)
+        return false;
+    *close_paren = '\0';
+    if (ppid != parent)
+        return false;
+    /* Le noyau coupe le nom à 15 caractères. */
+    return strncmp(strchr(buf, '(') + 1, name, 15) == 0 || cmdline_names(pid, name);
+}
+
+/* Cherche dans /proc l'enfant de `parent` nommé `name` ; 0 si aucun. */
+static pid_t find_child(pid_t parent, const char *name)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *e;
+    pid_t found = 0;
+
+    if (proc == NULL)
+        return 0;
+    while (found == 0 && (e = readdir(proc)) != NULL)
+        if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && is_child_named(e->d_name, parent, name))
+            found = (pid_t)atol(e->d_name);
+    closedir(proc);
+    return found;
+}
+
+/* Nombre de threads de `pid` (entrées de /proc/<pid>/task), -1 s'il a
+ * disparu. */
+static long count_threads(pid_t pid)
+{
+    char path[64];
+    DIR *task;
+    struct dirent *e;
+    long n = 0;
+
+    snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+    task = opendir(path);
+    if (task == NULL)
+        return -1;
+    while ((e = readdir(task)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(task);
+    return n;
+}
+
+/* Le corps de l'échantillonneur : un thread du processus du test. (Pas un
+ * processus enfant : le harnais compte et tue, à la fin du programme testé,
+ * tout processus lancé par le test.) */
+static void *sampler_main(void *arg)
+{
+    thread_sampler *s = arg;
+    pid_t pid = 0;
+
+    /* Tant que le test ne lève pas `stop` : un relevé toutes les 2 ms. */
+    while (!atomic_load(&s->stop)) {
+        long n;
+
+        usleep(2000);
+        if (pid == 0)
+            pid = find_child(s->parent, s->prog);
+        if (pid == 0)
+            continue;
+        n = count_threads(pid);
+        if (n < 0) {   /* il a disparu */
+            pid = 0;
+            continue;
+        }
+        s->samples++;
+        if (n > s->max)
+            s->max = n;
+    }
+    return NULL;
+}
+
+bool sampler_start(thread_sampler *s, const char *prog)
+{
+    int rc;
+
+    if (access("/proc/self/task", R_OK) != 0)
+        return false;
+    s->prog = prog;
+    s->parent = getpid();
+    s->max = s->samples = 0;
+    atomic_init(&s->stop, false);
+    rc = pthread_create(&s->thread, NULL, sampler_main, s);
+    ck_assert_msg(rc == 0, "pthread_create : %s", strerror(rc));
+    return true;
+}
+
+long sampler_stop(thread_sampler *s, long *samples)
+{
+    atomic_store(&s->stop, true);
+    /* Attendre le thread : après le join, max et samples ne bougent plus. */
+    pthread_join(s->thread, NULL);
+    *samples = s->samples;
+    return s->max;
+}
+
+/* ---- Tests communs aux deux programmes ---------------------------------- */
+
+void check_single_thread(const char *prog)
+{
+    enum { N = 20 };
+    char urls[N][160];
+    const char *args[N + 1];
+    thread_sampler sampler;
+    long samples = 0, max;
+
+    /* 20 URL et 400 ms de latence : le programme vit au moins 0,4 s (des
+     * centaines de relevés), et un programme à un thread par URL en
+     * montrerait 20. */
+    td6_server_start(400);
+    for (int i = 0; i < N; i++) {
+        snprintf(urls[i], sizeof urls[i], "%s/%s", td6_server_url(), i % 2 ? "dice" : "jython");
+        args[i] = urls[i];
+    }
+    args[N] = NULL;
+    if (!sampler_start(&sampler, prog)) {
+        fprintf(stderr, "(pas de /proc sur ce système : nombre de threads non vérifié)\n");
+        return;
+    }
+    td6_result r = td6_run(prog, args, NULL, 30);
+    max = sampler_stop(&sampler, &samples);
+    td6_require_finished(&r, prog);
+    td6_stats st = td6_server_stats();
+
+    ck_assert_msg(st.requests == N,
+                  "%s : le serveur attendait %d requêtes, il en a reçu %ld : sans "
+                  "téléchargements, il n'y a rien à juger ici.", prog, N, st.requests);
+    ck_assert_msg(samples > 0,
+                  "%s : le test n'a pas pu observer le programme pendant qu'il tournait "
+                  "(aucun relevé de /proc/<pid>/task). A-t-il fini instantanément, sans "
+                  "attendre le serveur ?", prog);
+    ck_assert_msg(max == 1,
+                  "%s : jusqu'à %ld threads vus en même temps dans /proc/<pid>/task, un seul "
+                  "attendu. Tout le chapitre tient dans UN thread : c'est la boucle "
+                  "d'événements (libcurl multi) qui fait avancer toutes les tâches, pas "
+                  "pthread_create ni curl_easy_perform.", prog, max);
+    td6_result_free(&r);
+}
+
+void check_all_in_flight(const char *prog)
+{
+    expected_read reads[N_COURSE];
+    char urls[N_COURSE][160];
+
+    /* 300 ms de latence : les 160 requêtes ont largement le temps d'être
+     * toutes en vol avant que la première réponse n'arrive. */
+    td6_server_start(300);
+    course_reads(reads, urls);
+    td6_result r = td6_run(prog, NULL, NULL, 30);
+    td6_require_finished(&r, prog);
+    td6_stats st = td6_server_stats();
+
+    ck_assert_msg(st.requests == N_COURSE, "%s : le serveur attendait %d requêtes, il en a "
+                  "reçu %ld.", prog, N_COURSE, st.requests);
+    ck_assert_msg(st.peak >= 150,
+                  "%s : le serveur n'a vu que %ld requêtes simultanées au plus ; sans -m, les "
+                  "160 doivent être en vol ensemble (au moins 150 attendues). Toutes les "
+                  "poignées sont-elles ajoutées à la poignée multi AVANT la boucle, et pas "
+                  "une à une quand la précédente a fini ?", prog, st.peak);
+    check_reads_any_order(prog, &r, reads, N_COURSE, N_COURSE);
+    td6_result_free(&r);
+}

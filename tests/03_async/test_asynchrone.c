@@ -1,0 +1,232 @@
+/*
+ * Tests du chapitre 03 : asynchrone [-m MAX] [URL...]
+ * (et, par register_boucle, ceux de boucle.c dans test_boucle.c).
+ *
+ * Le programme est lancé contre le serveur local ; on juge ce qu'il affiche
+ * (les lignes « Read » dans n'importe quel ordre : les réponses arrivent
+ * quand elles arrivent), ce que le serveur a vu (/stats : requêtes en vol
+ * en même temps, connexions) et le nombre de threads du processus pendant
+ * qu'il tourne (/proc/<pid>/task). Jamais de chronomètre.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outils03.h"
+
+#define PROG "asynchrone"
+
+/* Une latence faible suffit quand seul le résultat compte. */
+#define FAST_MS 2
+
+static void test_tout_est_lu(void)
+{
+    expected_read reads[N_COURSE];
+    char urls[N_COURSE][160];
+
+    td6_server_start(FAST_MS);
+    course_reads(reads, urls);
+    td6_result r = td6_run(PROG, NULL, NULL, 30);
+    td6_require_finished(&r, PROG);
+    check_reads_any_order(PROG, &r, reads, N_COURSE, N_COURSE);
+    ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
+                  r.status);
+    td6_result_free(&r);
+}
+
+static void test_tout_en_vol(void)
+{
+    check_all_in_flight(PROG);
+}
+
+static void test_limite_m10(void)
+{
+    expected_read reads[N_COURSE];
+    char urls[N_COURSE][160];
+    const char *args[] = { "-m", "10", NULL };
+
+    /* 100 ms : les 10 connexions ont le temps d'être en vol ensemble. */
+    td6_server_start(100);
+    course_reads(reads, urls);
+    td6_result r = td6_run(PROG, args, NULL, 40);
+    td6_require_finished(&r, PROG);
+    td6_stats st = td6_server_stats();
+
+    ck_assert_msg(st.peak == 10,
+                  "Avec -m 10, le serveur doit voir exactement 10 requêtes simultanées au "
+                  "plus ; il en a vu %ld. %s", st.peak,
+                  st.peak > 10 ? "La limite n'est pas appliquée "
+                  "(curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max)), ou "
+                  "chaque requête ouvre une connexion neuve (voir connexions_partagees)."
+                  : st.peak == 0 ? "Aucune requête n'est partie : les tâches sont-elles "
+                  "ajoutées à la poignée multi (curl_multi_add_handle), et la boucle "
+                  "appelle-t-elle curl_multi_perform ?"
+                  : "Les tâches ne partent pas ensemble : sont-elles toutes ajoutées à la "
+                  "poignée multi avant la boucle ?");
+    check_reads_any_order(PROG, &r, reads, N_COURSE, N_COURSE);
+    td6_result_free(&r);
+}
+
+static void test_connexions_partagees(void)
+{
+    const char *args[] = { "-m", "10", NULL };
+
+    td6_server_start(FAST_MS);
+    td6_result r = td6_run(PROG, args, NULL, 30);
+    td6_require_finished(&r, PROG);
+    td6_stats st = td6_server_stats();
+
+    ck_assert_msg(st.requests == N_COURSE, "Le serveur attendait %d requêtes, il en a reçu "
+                  "%ld.", N_COURSE, st.requests);
+    ck_assert_msg(st.connections <= 10,
+                  "Avec -m 10, au plus 10 connexions TCP attendues pour 160 requêtes ; le "
+                  "serveur en a vu %ld. La poignée multi garde les connexions ouvertes et "
+                  "les prête aux tâches suivantes (comme la ClientSession d'aiohttp) : une "
+                  "seule poignée multi pour tout le programme, sans CURLOPT_FORBID_REUSE ni "
+                  "CURLOPT_FRESH_CONNECT.", st.connections);
+    td6_result_free(&r);
+}
+
+static void test_un_seul_thread(void)
+{
+    check_single_thread(PROG);
+}
+
+static void test_arguments(void)
+{
+    char urls[3][160];
+    expected_read reads[3];
+
+    td6_server_start(FAST_MS);
+    snprintf(urls[0], sizeof urls[0], "%s/dice", td6_server_url());
+    snprintf(urls[1], sizeof urls[1], "%s/jython", td6_server_url());
+    snprintf(urls[2], sizeof urls[2], "%s/dice", td6_server_url());
+    const char *args[] = { urls[0], urls[1], urls[2], NULL };
+    for (int i = 0; i < 3; i++) {
+        reads[i].url = urls[i];
+        reads[i].bytes = i == 1 ? JYTHON_BYTES : DICE_BYTES;
+    }
+    td6_result r = td6_run(PROG, args, NULL, 30);
+    td6_require_finished(&r, PROG);
+    check_reads_any_order(PROG, &r, reads, 3, 3);
+    td6_stats st = td6_server_stats();
+    ck_assert_msg(st.requests == 3 && st.dice == 2 && st.jython == 1,
+                  "Avec 3 URL en arguments, le serveur attendait 3 requêtes (2 /dice, "
+                  "1 /jython), il en a vu %ld (%ld /dice, %ld /jython). Les arguments "
+                  "remplacent la liste du cours (td6_sites(argc, argv, optind)).",
+                  st.requests, st.dice, st.jython);
+    td6_result_free(&r);
+}
+
+static void test_url_en_echec(void)
+{
+    char ok1[160], missing[160], broken[160], ok2[160];
+    const char *refused = "http://127.0.0.1:1/dice";
+    expected_read reads[2] = { { ok1, JYTHON_BYTES }, { ok2, DICE_BYTES } };
+
+    td6_server_start(FAST_MS);
+    snprintf(ok1, sizeof ok1, "%s/jython", td6_server_url());
+    snprintf(missing, sizeof missing, "%s/page-inexistante", td6_server_url());
+    snprintf(broken, sizeof broken, "%s/xkcd/9003/info.0.json", td6_server_url());
+    snprintf(ok2, sizeof ok2, "%s/dice", td6_server_url());
+    const char *args[] = { ok1, missing, refused, broken, ok2, NULL };
+    td6_result r = td6_run(PROG, args, NULL, 30);
+    td6_require_finished(&r, PROG);
+
+    /* Sur 5 URL dont 3 en échec (404, refus, 500) : 2 « Read ». */
+    check_reads_any_order(PROG, &r, reads, 2, 5);
+    ck_assert_msg(strstr(r.err, missing) && strstr(r.err, refused) && strstr(r.err, broken),
+                  "Chaque URL en échec (404, connexion refusée, 500) doit être nommée dans un "
+                  "message sur stderr : msg->data.result donne le résultat de CHAQUE tâche, "
+                  "et le code HTTP se lit avec CURLINFO_RESPONSE_CODE. stderr : « %.300s »",
+                  r.err);
+    ck_assert_msg(r.status == 1, "Une URL au moins a échoué : code de sortie 1 attendu, "
+                  "lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+static void test_delai_depasse(void)
+{
+    char slow[160], ok[160];
+    const char *env[] = { "TD6_TIMEOUT_MS=300", NULL };
+    expected_read reads[1] = { { ok, DICE_BYTES } };
+
+    td6_server_start(FAST_MS);
+    snprintf(slow, sizeof slow, "%s/xkcd/9005/info.0.json", td6_server_url());
+    snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
+    const char *args[] = { slow, ok, NULL };
+    td6_result r = td6_run(PROG, args, env, 10);
+    td6_require_finished(&r, PROG);
+
+    ck_assert_msg(strstr(r.err, slow) != NULL,
+                  "Un serveur qui ne répond pas doit faire échouer SA tâche au bout du délai "
+                  "($TD6_TIMEOUT_MS, ici 300 ms : CURLOPT_TIMEOUT_MS = td6_timeout_ms() sur "
+                  "chaque poignée) ; stderr : « %.300s »", r.err);
+    check_reads_any_order(PROG, &r, reads, 1, 2);
+    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+static void test_serveur_absent(void)
+{
+    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
+    td6_result r = td6_run(PROG, NULL, env, 30);
+
+    td6_require_finished(&r, PROG);
+    ck_assert_msg(td6_count(r.out, "Read ") == 0,
+                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
+                  "contient des « Read ». Regardez msg->data.result avant d'afficher.");
+    ck_assert_msg(td6_count(r.err, "http://127.0.0.1:1/jython") == 80 &&
+                  td6_count(r.err, "http://127.0.0.1:1/dice") == 80,
+                  "Serveur absent : chacun des 160 échecs doit être signalé sur stderr avec "
+                  "son URL (%zu /jython et %zu /dice trouvés). stderr : « %.300s »",
+                  td6_count(r.err, "http://127.0.0.1:1/jython"),
+                  td6_count(r.err, "http://127.0.0.1:1/dice"), r.err);
+    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
+                  r.status);
+    td6_result_free(&r);
+}
+
+static void test_option_m_invalide(void)
+{
+    static const char *const bad[] = { "0", "10001", "dix", "-3" };
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *args[] = { "-m", bad[i], "http://127.0.0.1:1/dice", NULL };
+        td6_result r = td6_run(PROG, args, NULL, 10);
+
+        td6_require_finished(&r, PROG);
+        ck_assert_msg(r.status == 2 && strstr(r.err, bad[i]) != NULL,
+                      "« %s -m %s » : un message d'erreur qui cite « %s » et le code de "
+                      "sortie 2 (erreur d'utilisation) attendus ; lu le code %d et "
+                      "« %.200s ». Lisez -m avec td6_parse_count(argv[0], \"-m\", optarg, "
+                      "10000).", PROG, bad[i], bad[i], r.status, r.err);
+        td6_result_free(&r);
+    }
+}
+
+void td6_register(Suite *s)
+{
+    td6_add(s, "tout_est_lu", test_tout_est_lu,
+            "les 160 pages du cours sont lues (dans n'importe quel ordre), avec la bonne taille",
+            40);
+    td6_add(s, "tout_en_vol", test_tout_en_vol,
+            "sans -m, le serveur voit au moins 150 des 160 requêtes en vol en même temps", 40);
+    td6_add(s, "limite_m10", test_limite_m10,
+            "avec -m 10, exactement 10 requêtes en vol au plus", 40);
+    td6_add(s, "connexions_partagees", test_connexions_partagees,
+            "avec -m 10, au plus 10 connexions : la poignée multi les réutilise", 40);
+    td6_add(s, "un_seul_thread", test_un_seul_thread,
+            "le processus n'a jamais plus d'un thread pendant qu'il tourne", 40);
+    td6_add(s, "arguments", test_arguments,
+            "les URL données en arguments remplacent la liste du cours", 30);
+    td6_add(s, "url_en_echec", test_url_en_echec,
+            "une URL en échec (404, 500, refus) est signalée et les autres aboutissent", 30);
+    td6_add(s, "delai_depasse", test_delai_depasse,
+            "un serveur muet fait échouer sa tâche au bout du délai, pas les autres", 20);
+    td6_add(s, "serveur_absent", test_serveur_absent,
+            "sans serveur : 160 messages clairs, code de sortie 1, pas de plantage", 30);
+    td6_add(s, "option_m_invalide", test_option_m_invalide,
+            "-m hors de 1..10000 : message en français et code de sortie 2", 20);
+    register_boucle(s);
+}

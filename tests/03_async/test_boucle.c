@@ -1,0 +1,250 @@
+/*
+ * Tests du chapitre 03, pour aller plus loin : boucle [URL...]
+ *
+ * Même contrat de sortie qu'asynchrone (lignes « Read » dans n'importe quel
+ * ordre, « Downloaded » à la fin), même concurrence (tout en vol, un seul
+ * thread), et en plus, sur stderr, chaque changement d'état des tâches :
+ *     tâche <n> (<url>) : <avant> -> <après>
+ * avec les états « nouvelle », « prête », « en attente », « terminée ».
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outils03.h"
+
+#define PROG "boucle"
+#define FAST_MS 2
+
+static const char *const STATES[] = { "nouvelle", "prête", "en attente", "terminée" };
+
+/* Une ligne de transition, découpée. */
+typedef struct {
+    size_t task;
+    char url[200];
+    char from[32], to[32];
+} transition;
+
+static bool known_state(const char *s)
+{
+    for (size_t i = 0; i < sizeof STATES / sizeof STATES[0]; i++)
+        if (strcmp(s, STATES[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Découpe « tâche <n> (<url>) : <avant> -> <après> » ; false si la ligne
+ * n'a pas cette forme. */
+static bool parse_transition(const char *line, transition *t)
+{
+    const char *open, *sep, *arrow;
+    int used = 0;
+
+    if (sscanf(line, "tâche %zu (%n", &t->task, &used) != 1 || used == 0)
+        return false;
+    open = line + used;
+    sep = strstr(open, ") : ");
+    if (sep == NULL || (size_t)(sep - open) >= sizeof t->url)
+        return false;
+    memcpy(t->url, open, (size_t)(sep - open));
+    t->url[sep - open] = '\0';
+    sep += 4;
+    arrow = strstr(sep, " -> ");
+    if (arrow == NULL || (size_t)(arrow - sep) >= sizeof t->from ||
+        strlen(arrow + 4) >= sizeof t->to)
+        return false;
+    memcpy(t->from, sep, (size_t)(arrow - sep));
+    t->from[arrow - sep] = '\0';
+    strcpy(t->to, arrow + 4);
+    return known_state(t->from) && known_state(t->to);
+}
+
+/* Lit toutes les transitions de stderr ; renvoie leur nombre. */
+static size_t read_transitions(const char *err, transition **out)
+{
+    char **lines;
+    size_t n = td6_lines(err, &lines), count = 0;
+    transition *all = calloc(n + 1, sizeof *all);
+
+    ck_assert_msg(all != NULL, "calloc");
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(lines[i], "tâche ", strlen("tâche ")) == 0 &&
+            parse_transition(lines[i], &all[count]))
+            count++;
+    td6_lines_free(lines, n);
+    *out = all;
+    return count;
+}
+
+/* Vérifie l'histoire de chaque tâche 1..n_urls : un enchaînement cohérent
+ * de « nouvelle » à « terminée », passé au moins une fois par
+ * « en attente -> prête ». */
+static void check_histories(const char *err, const char *const *urls, size_t n_urls)
+{
+    transition *all;
+    size_t n = read_transitions(err, &all);
+
+    ck_assert_msg(n > 0,
+                  "Aucune ligne « tâche <n> (<url>) : <avant> -> <après> » sur stderr. "
+                  "set_state() doit dire chaque passage d'une liste à l'autre. stderr : "
+                  "« %.300s »", err);
+    for (size_t k = 1; k <= n_urls; k++) {
+        const char *state = "nouvelle";
+        size_t seen = 0, woke = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            if (all[i].task != k)
+                continue;
+            seen++;
+            ck_assert_msg(strcmp(all[i].url, urls[k - 1]) == 0,
+                          "La tâche %zu doit télécharger « %s », la ligne de transition dit "
+                          "« %s » : les tâches sont numérotées dans l'ordre des URL, à "
+                          "partir de 1.", k, urls[k - 1], all[i].url);
+            ck_assert_msg(strcmp(all[i].from, state) == 0,
+                          "Tâche %zu : elle était « %s », mais la ligne suivante la fait "
+                          "partir de « %s » (%s -> %s). Chaque transition part de l'état "
+                          "précédent.", k, state, all[i].from, all[i].from, all[i].to);
+            if (strcmp(all[i].from, "en attente") == 0 && strcmp(all[i].to, "prête") == 0)
+                woke++;
+            state = all[i].to;
+        }
+        ck_assert_msg(seen > 0, "Aucune transition pour la tâche %zu (%s).", k, urls[k - 1]);
+        ck_assert_msg(strcmp(state, "terminée") == 0,
+                      "La tâche %zu finit dans l'état « %s » au lieu de « terminée ».", k, state);
+        ck_assert_msg(woke > 0,
+                      "La tâche %zu n'est jamais passée de « en attente » à « prête » : la "
+                      "boucle doit surveiller sa socket avec poll() et la réveiller quand "
+                      "elle a du nouveau.", k);
+    }
+    free(all);
+}
+
+static void test_boucle_tout_est_lu(void)
+{
+    expected_read reads[N_COURSE];
+    char urls[N_COURSE][160];
+
+    td6_server_start(FAST_MS);
+    course_reads(reads, urls);
+    td6_result r = td6_run(PROG, NULL, NULL, 30);
+    td6_require_finished(&r, PROG);
+    check_reads_any_order(PROG, &r, reads, N_COURSE, N_COURSE);
+    ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
+                  r.status);
+    td6_result_free(&r);
+}
+
+static void test_boucle_tout_en_vol(void)
+{
+    check_all_in_flight(PROG);
+}
+
+static void test_boucle_un_seul_thread(void)
+{
+    check_single_thread(PROG);
+}
+
+static void test_boucle_transitions(void)
+{
+    char urls[3][160];
+    const char *list[3];
+    transition *all;
+    size_t n, first_done;
+    bool waited[3] = { false, false, false };
+
+    /* 200 ms : les trois tâches attendent ensemble avant la première réponse. */
+    td6_server_start(200);
+    snprintf(urls[0], sizeof urls[0], "%s/dice", td6_server_url());
+    snprintf(urls[1], sizeof urls[1], "%s/jython", td6_server_url());
+    snprintf(urls[2], sizeof urls[2], "%s/dice", td6_server_url());
+    for (int i = 0; i < 3; i++)
+        list[i] = urls[i];
+    const char *args[] = { urls[0], urls[1], urls[2], NULL };
+    td6_result r = td6_run(PROG, args, NULL, 30);
+    td6_require_finished(&r, PROG);
+    check_histories(r.err, list, 3);
+
+    /* Les deux listes à l'œuvre : les trois tâches sont « en attente » en
+     * même temps, avant qu'aucune ne soit terminée. */
+    n = read_transitions(r.err, &all);
+    for (first_done = 0; first_done < n; first_done++) {
+        if (strcmp(all[first_done].to, "terminée") == 0)
+            break;
+        if (strcmp(all[first_done].to, "en attente") == 0 && all[first_done].task >= 1 &&
+            all[first_done].task <= 3)
+            waited[all[first_done].task - 1] = true;
+    }
+    ck_assert_msg(waited[0] && waited[1] && waited[2],
+                  "Avant la première tâche terminée, les trois tâches auraient dû être "
+                  "« en attente » ensemble (la boucle les lance toutes, puis attend le "
+                  "réseau pour toutes à la fois). Vu : tâche 1 %s, tâche 2 %s, tâche 3 %s.",
+                  waited[0] ? "oui" : "non", waited[1] ? "oui" : "non",
+                  waited[2] ? "oui" : "non");
+    free(all);
+    td6_result_free(&r);
+}
+
+static void test_boucle_url_en_echec(void)
+{
+    char ok1[160], missing[160], broken[160], ok2[160];
+    const char *refused = "http://127.0.0.1:1/dice";
+    expected_read reads[2] = { { ok1, JYTHON_BYTES }, { ok2, DICE_BYTES } };
+
+    td6_server_start(FAST_MS);
+    snprintf(ok1, sizeof ok1, "%s/jython", td6_server_url());
+    snprintf(missing, sizeof missing, "%s/page-inexistante", td6_server_url());
+    snprintf(broken, sizeof broken, "%s/xkcd/9003/info.0.json", td6_server_url());
+    snprintf(ok2, sizeof ok2, "%s/dice", td6_server_url());
+    const char *args[] = { ok1, missing, refused, broken, ok2, NULL };
+    td6_result r = td6_run(PROG, args, NULL, 30);
+    td6_require_finished(&r, PROG);
+
+    check_reads_any_order(PROG, &r, reads, 2, 5);
+    ck_assert_msg(strstr(r.err, "Échec de ") && strstr(r.err, missing) &&
+                  strstr(r.err, refused) && strstr(r.err, broken),
+                  "Chaque URL en échec (404, connexion refusée, 500) doit être signalée sur "
+                  "stderr par « Échec de <url> : ... ». stderr : « %.300s »", r.err);
+    check_histories(r.err, args, 5);
+    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+static void test_boucle_delai_depasse(void)
+{
+    char slow[160], ok[160];
+    const char *env[] = { "TD6_TIMEOUT_MS=300", NULL };
+    expected_read reads[1] = { { ok, DICE_BYTES } };
+
+    td6_server_start(FAST_MS);
+    snprintf(slow, sizeof slow, "%s/xkcd/9005/info.0.json", td6_server_url());
+    snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
+    const char *args[] = { slow, ok, NULL };
+    td6_result r = td6_run(PROG, args, env, 10);
+    td6_require_finished(&r, PROG);
+
+    ck_assert_msg(strstr(r.err, slow) != NULL,
+                  "Le délai d'une tâche (ici 300 ms) est géré par libcurl grâce au MINUTEUR : "
+                  "quand l'échéance donnée par CURLMOPT_TIMERFUNCTION est passée, la boucle "
+                  "appelle curl_multi_socket_action avec CURL_SOCKET_TIMEOUT. stderr : "
+                  "« %.300s »", r.err);
+    check_reads_any_order(PROG, &r, reads, 1, 2);
+    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+void register_boucle(Suite *s)
+{
+    td6_add(s, "boucle_tout_est_lu", test_boucle_tout_est_lu,
+            "boucle : les 160 pages du cours sont lues, avec la bonne taille", 40);
+    td6_add(s, "boucle_tout_en_vol", test_boucle_tout_en_vol,
+            "boucle : au moins 150 des 160 requêtes en vol en même temps", 40);
+    td6_add(s, "boucle_un_seul_thread", test_boucle_un_seul_thread,
+            "boucle : un seul thread pendant toute l'exécution", 40);
+    td6_add(s, "boucle_transitions", test_boucle_transitions,
+            "boucle : chaque tâche va de « nouvelle » à « terminée » en passant par "
+            "« en attente -> prête », et toutes attendent ensemble", 30);
+    td6_add(s, "boucle_url_en_echec", test_boucle_url_en_echec,
+            "boucle : une URL en échec est signalée, les autres aboutissent", 30);
+    td6_add(s, "boucle_delai_depasse", test_boucle_delai_depasse,
+            "boucle : un serveur muet fait échouer sa tâche au bout du délai (minuteur)", 20);
+}
