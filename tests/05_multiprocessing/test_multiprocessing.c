@@ -1,0 +1,558 @@
+/*
+ * Tests du chapitre 05 : cpu_sequentiel, multiproc et cpu_threads,
+ * tous trois « PROG [-j OUVRIERS] [N...] ».
+ *
+ * On juge :
+ *   - les résultats par valeurs exactes, comparées à la formule fermée
+ *     n(n-1)(2n-1)/6 (calculée ici sur 128 bits), pour 0, 1, 2, des n
+ *     ordinaires et des n dont la somme dépasse 2^64 ;
+ *   - l'ordre des lignes : celui de la liste, jamais celui d'arrivée (le
+ *     premier nombre est bien plus gros que les suivants, il finit dernier) ;
+ *   - qui a calculé, par la trace : avec TD6_TRACE=<fichier>, chaque calcul
+ *     ajoute une ligne « <pid> <tid> calcul <début> <fin> cpu_bound(N) ».
+ *     multiproc -j 2 : exactement 2 PID d'ouvriers, tous différents de
+ *     celui du programme ; cpu_threads -j 2 : un seul PID (le programme),
+ *     2 TID ;
+ *   - les processus restants : le test se déclare « subreaper »
+ *     (PR_SET_CHILD_SUBREAPER) ; un enfant que le programme laisse derrière
+ *     lui (zombie jamais attendu, ou encore vivant) lui est alors rattaché
+ *     au lieu de partir vers init, et le test le compte à coup sûr (voir
+ *     run_counting_orphans) ;
+ *   - un ouvrier tué : TD6_TUER_ITEM=<indice> fait que l'ouvrier de
+ *     multiproc qui reçoit cet élément se tue avec SIGKILL (voir l'en-tête
+ *     de multiproc.c). Le programme doit le dire, rendre les autres
+ *     résultats, finir avec un code non nul, et ne pas rester bloqué.
+ * Jamais de chronomètre : les durées vont dans scripts/bench-05.sh.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "td6_test.h"
+
+#define SEQ "cpu_sequentiel"
+#define PROC "multiproc"
+#define THREADS "cpu_threads"
+
+/* Des n ordinaires, les cas limites 0, 1, 2, et des n dont la somme dépasse
+ * 2^64 (5 000 000 est le nombre du cours : 41666654166667500000). */
+static const long EXACT[] = { 0, 1, 2, 3, 10, 1000, 65536, 5000000, 6000001 };
+#define N_EXACT (sizeof EXACT / sizeof EXACT[0])
+
+/* Le premier est bien plus long que les autres : calculé en parallèle, il
+ * arrive en dernier. */
+static const long ORDER[] = { 100000000, 1, 2, 3, 4, 5 };
+#define N_ORDER (sizeof ORDER / sizeof ORDER[0])
+
+/* Assez de travail (quelques dizaines de ms par élément) pour que chaque
+ * ouvrier ait le temps de démarrer avant que la liste soit vide. */
+static const long SPREAD[] = { 30000000, 30000001, 30000002, 30000003,
+                               30000004, 30000005, 30000006, 30000007 };
+#define N_SPREAD (sizeof SPREAD / sizeof SPREAD[0])
+
+static const long SMALL[] = { 1000, 2000, 3000, 4000, 5000, 6000 };
+#define N_SMALL (sizeof SMALL / sizeof SMALL[0])
+#define KILLED_INDEX 2   /* SMALL[2] = 3000 */
+
+/* ---- Outils ------------------------------------------------------------- */
+
+/* La formule fermée : Σ_{i<n} i² = n(n-1)(2n-1)/6, sur 128 bits. */
+static unsigned __int128 expected_sum(long n)
+{
+    unsigned __int128 m = (unsigned __int128)n;
+
+    return n < 2 ? 0 : m * (m - 1) * (2 * m - 1) / 6;
+}
+
+static char *u128_text(unsigned __int128 v, char buf[48])
+{
+    char tmp[48];
+    size_t k = 0;
+
+    do {
+        tmp[k++] = (char)('0' + (int)(v % 10));
+        v /= 10;
+    } while (v != 0);
+    for (size_t i = 0; i < k; i++)
+        buf[i] = tmp[k - 1 - i];
+    buf[k] = '\0';
+    return buf;
+}
+
+/* Lance `prog` [-j jobs] numbers... ; jobs = 0 : sans -j. */
+static td6_result run_numbers(const char *prog, int jobs, const long *numbers, size_t count,
+                              const char *const *env, double timeout_s)
+{
+    static char texts[16][32];
+    const char *args[20];
+    size_t k = 0;
+
+    if (jobs > 0) {
+        snprintf(texts[15], sizeof texts[15], "%d", jobs);
+        args[k++] = "-j";
+        args[k++] = texts[15];
+    }
+    for (size_t i = 0; i < count && i < 15; i++) {
+        snprintf(texts[i], sizeof texts[i], "%ld", numbers[i]);
+        args[k++] = texts[i];
+    }
+    args[k] = NULL;
+    return td6_run(prog, args, env, timeout_s);
+}
+
+/* Vérifie la sortie : une ligne « cpu_bound(N) = somme » par nombre de
+ * `numbers`, dans cet ordre, puis « Duration <s> seconds ». */
+static void check_output(const char *prog, const td6_result *r, const long *numbers,
+                         size_t count, const char *hint)
+{
+    char **lines;
+    size_t n = td6_lines(r->out, &lines);
+    char expected[96], value[48];
+    double seconds = -1;
+    char tail[16] = "";
+
+    ck_assert_msg(n == count + 1,
+                  "%s : %zu lignes attendues (une « cpu_bound(N) = somme » par nombre, puis "
+                  "« Duration <s> seconds »), %zu lues. Sortie : « %.400s »%s%s", prog,
+                  count + 1, n, r->out, *hint ? "\n" : "", hint);
+    for (size_t i = 0; i < count; i++) {
+        unsigned __int128 sum = expected_sum(numbers[i]);
+        bool beyond_64 = (sum >> 64) != 0;
+
+        snprintf(expected, sizeof expected, "cpu_bound(%ld) = %s", numbers[i],
+                 u128_text(sum, value));
+        ck_assert_msg(strcmp(lines[i], expected) == 0,
+                      "%s, ligne %zu : attendu « %s », lu « %s ».%s%s", prog, i + 1, expected,
+                      lines[i], beyond_64 ? " " : (*hint ? " " : ""),
+                      beyond_64 ? "Cette somme dépasse 2^64 : un uint64_t déborde (il repart de "
+                                  "0 sans prévenir). Il faut un unsigned __int128, et le carré "
+                                  "calculé sur 128 bits lui aussi."
+                                : hint);
+    }
+    ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
+                  strcmp(tail, "seconds") == 0 && seconds >= 0,
+                  "%s : dernière ligne attendue « Duration <secondes> seconds », lue « %s ».",
+                  prog, lines[count]);
+    td6_lines_free(lines, n);
+}
+
+/* ---- La trace (TD6_TRACE) ---------------------------------------------- */
+
+static char trace_path[64];
+static char trace_env[96];
+
+static void remove_trace(void)
+{
+    if (trace_path[0] != '\0')
+        unlink(trace_path);
+}
+
+/* Crée un fichier de trace vide ; renvoie "TD6_TRACE=<chemin>". */
+static const char *new_trace(void)
+{
+    int fd;
+
+    if (trace_path[0] == '\0')
+        atexit(remove_trace);
+    remove_trace();   /* celui d'un lancement précédent du même test */
+    snprintf(trace_path, sizeof trace_path, "/tmp/td6-trace-05-XXXXXX");
+    fd = mkstemp(trace_path);
+    ck_assert_msg(fd >= 0, "Impossible de créer un fichier de trace dans /tmp.");
+    close(fd);
+    snprintf(trace_env, sizeof trace_env, "TD6_TRACE=%s", trace_path);
+    return trace_env;
+}
+
+typedef struct {
+    long pid, tid;
+    long number;   /* le N de « cpu_bound(N) » */
+} trace_line;
+
+/* Lit les lignes « calcul » de la trace (au plus `max`). */
+static size_t read_trace(trace_line *out, size_t max)
+{
+    FILE *f = fopen(trace_path, "r");
+    char line[512];
+    size_t n = 0;
+
+    ck_assert_msg(f != NULL, "Fichier de trace illisible (%s).", trace_path);
+    while (n < max && fgets(line, sizeof line, f) != NULL) {
+        trace_line t;
+        char state[32];
+        double begin, end;
+
+        if (sscanf(line, "%ld %ld %31s %lf %lf cpu_bound(%ld)", &t.pid, &t.tid, state, &begin,
+                   &end, &t.number) == 6 && strcmp(state, "calcul") == 0)
+            out[n++] = t;
+    }
+    fclose(f);
+    return n;
+}
+
+/* Nombre de valeurs distinctes parmi values[0..n-1]. */
+static size_t distinct(const long *values, size_t n)
+{
+    size_t d = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+
+        while (j < i && values[j] != values[i])
+            j++;
+        d += (j == i);
+    }
+    return d;
+}
+
+/* Chaque nombre de la liste apparaît une fois et une seule dans la trace. */
+static void check_trace_items(const char *prog, const trace_line *t, size_t n,
+                              const long *numbers, size_t count)
+{
+    ck_assert_msg(n == count,
+                  "%s : la trace ($TD6_TRACE) contient %zu calculs, %zu attendus (un par "
+                  "nombre). Chaque calcul doit être noté par td6_trace(\"calcul\", ...), une "
+                  "seule fois.", prog, n, count);
+    for (size_t i = 0; i < count; i++) {
+        size_t seen = 0;
+
+        for (size_t k = 0; k < n; k++)
+            seen += (t[k].number == numbers[i]);
+        ck_assert_msg(seen == 1, "%s : cpu_bound(%ld) apparaît %zu fois dans la trace au lieu "
+                      "d'une : chaque élément doit être calculé une fois, par un seul ouvrier.",
+                      prog, numbers[i], seen);
+    }
+}
+
+/* ---- Processus laissés derrière ---------------------------------------- */
+
+/* Lance `prog` args... (sorties jetées), attend sa fin, puis compte les
+ * processus qu'il a laissés derrière lui.
+ *
+ * Le test se déclare d'abord « subreaper » (PR_SET_CHILD_SUBREAPER) : quand
+ * le programme se termine, le noyau rattache ses enfants restants à ce
+ * processus de test au lieu de init, AVANT que sa fin ne soit visible par
+ * waitpid. Juste après l'avoir attendu, tout enfant que nous avons est donc
+ * un enfant du programme qu'il n'a pas attendu : un zombie (fini, jamais
+ * attendu par waitpid) ou un ouvrier encore vivant. On les compte, on tue
+ * les vivants et on les ramasse. td6_run ne suffit pas ici : il ne compte
+ * que les restes vivants, et ramasse lui-même les zombies.
+ * *status reçoit le code de sortie (-1 : tué par un signal ou délai). */
+static int run_counting_orphans(const char *prog, const char *const *args, int *status)
+{
+    char *path = strdup(td6_program(prog));
+    const char *argv[20] = { path };
+    double deadline = td6_scaled(20);
+    int wstatus = 0, count = 0;
+    pid_t pid, w;
+
+    for (size_t i = 0; args[i] != NULL && i < 18; i++)
+        argv[i + 1] = args[i];
+    ck_assert_msg(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0,
+                  "prctl(PR_SET_CHILD_SUBREAPER) a échoué : test impossible ici.");
+    fflush(NULL);
+    pid = fork();
+    ck_assert_msg(pid >= 0, "fork : %s", strerror(errno));
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        setpgid(0, 0);
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        execv(path, (char *const *)argv);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    while ((w = waitpid(pid, &wstatus, WNOHANG)) == 0 && deadline > 0) {
+        usleep(10000);
+        deadline -= 0.01;
+    }
+    if (w == 0) {   /* délai dépassé */
+        kill(-pid, SIGKILL);
+        waitpid(pid, &wstatus, 0);
+        wstatus = -1;
+    }
+    /* Le programme est fini : ses enfants restants sont maintenant les
+     * nôtres. D'abord les zombies (déjà finis)... */
+    while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
+        count++;
+    /* ... puis, s'il reste des enfants vivants (w == 0), on les tue. */
+    if (w == 0) {
+        kill(-pid, SIGKILL);
+        while (waitpid(-1, NULL, 0) > 0)
+            count++;
+    }
+    *status = (wstatus != -1 && WIFEXITED(wstatus)) ? WEXITSTATUS(wstatus) : -1;
+    free(path);
+    return count;
+}
+
+/* ---- Résultats exacts -------------------------------------------------- */
+
+static void exact_for(const char *prog, int jobs)
+{
+    td6_result r = run_numbers(prog, jobs, EXACT, N_EXACT, NULL, 30);
+
+    td6_require_finished(&r, prog);
+    check_output(prog, &r, EXACT, N_EXACT,
+                 "Comparez avec la formule n(n-1)(2n-1)/6 : la boucle va de 0 à n - 1 inclus.");
+    ck_assert_msg(r.status == 0, "%s : code de sortie 0 attendu, lu %d. stderr : « %.300s »",
+                  prog, r.status, r.err);
+    td6_result_free(&r);
+}
+
+static void test_sequentiel_exact(void)
+{
+    exact_for(SEQ, 0);
+}
+
+static void test_multiproc_exact(void)
+{
+    exact_for(PROC, 2);
+}
+
+static void test_threads_exact(void)
+{
+    exact_for(THREADS, 2);
+}
+
+/* ---- Ordre de la liste ------------------------------------------------- */
+
+static void order_for(const char *prog)
+{
+    td6_result r = run_numbers(prog, 2, ORDER, N_ORDER, NULL, 30);
+
+    td6_require_finished(&r, prog);
+    check_output(prog, &r, ORDER, N_ORDER,
+                 "Les résultats s'affichent dans l'ordre de la liste, comme le rend "
+                 "pool.map, pas dans l'ordre où les calculs se terminent : rangez chaque "
+                 "résultat à son indice, et n'affichez qu'une fois tout reçu.");
+    td6_result_free(&r);
+}
+
+static void test_multiproc_ordre_entree(void)
+{
+    order_for(PROC);
+}
+
+static void test_threads_ordre_entree(void)
+{
+    order_for(THREADS);
+}
+
+/* ---- Qui a calculé ? ---------------------------------------------------- */
+
+/* Lance multiproc avec la trace ; renvoie les PID distincts des ouvriers
+ * (différents de celui du programme) dans *workers. */
+static void traced_processes(int jobs, size_t *workers, size_t *in_parent)
+{
+    const char *env[] = { new_trace(), NULL };
+    td6_result r = run_numbers(PROC, jobs, SPREAD, N_SPREAD, env, 30);
+    trace_line t[64];
+    long pids[64];
+    size_t n, k = 0;
+
+    td6_require_finished(&r, PROC);
+    check_output(PROC, &r, SPREAD, N_SPREAD, "");
+    n = read_trace(t, 64);
+    check_trace_items(PROC, t, n, SPREAD, N_SPREAD);
+    *in_parent = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].pid == (long)r.pid)
+            (*in_parent)++;
+        else
+            pids[k++] = t[i].pid;
+    }
+    *workers = distinct(pids, k);
+    td6_result_free(&r);
+}
+
+static void test_multiproc_plusieurs_processus(void)
+{
+    size_t workers, in_parent;
+
+    traced_processes(2, &workers, &in_parent);
+    ck_assert_msg(in_parent == 0,
+                  "multiproc -j 2 : %zu calculs sur %zu ont été faits par le programme "
+                  "lui-même (même PID que lui), pas par un processus ouvrier. Le calcul doit se "
+                  "faire dans l'enfant, dans la branche où fork() a rendu 0.", in_parent,
+                  N_SPREAD);
+    ck_assert_msg(workers == 2,
+                  "multiproc -j 2 : la trace montre %zu processus ouvriers différents, 2 "
+                  "attendus. %s", workers,
+                  workers < 2 ? "Créez autant d'ouvriers que demandé par -j, et donnez un "
+                                "élément à chacun dès qu'il est libre."
+                              : "Une piscine crée ses ouvriers UNE fois et leur distribue les "
+                                "éléments ; elle ne crée pas un processus par élément.");
+    traced_processes(1, &workers, &in_parent);
+    ck_assert_msg(in_parent == 0 && workers == 1,
+                  "multiproc -j 1 : un seul processus ouvrier attendu (et aucun calcul dans le "
+                  "parent) ; la trace montre %zu ouvriers et %zu calculs dans le parent.",
+                  workers, in_parent);
+}
+
+static void test_multiproc_ouvriers_par_defaut(void)
+{
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t cpus = online > 0 ? (size_t)online : 1;
+    size_t most = cpus < N_SPREAD ? cpus : N_SPREAD, least = most < 2 ? most : 2;
+    size_t workers, in_parent;
+
+    traced_processes(0, &workers, &in_parent);
+    ck_assert_msg(in_parent == 0 && workers >= least && workers <= most,
+                  "multiproc sans -j : un ouvrier par cœur en ligne (%zu ici, "
+                  "sysconf(_SC_NPROCESSORS_ONLN)) ; la trace montre %zu ouvriers "
+                  "(attendu entre %zu et %zu) et %zu calculs dans le parent.", cpus, workers,
+                  least, most, in_parent);
+}
+
+static void test_threads_plusieurs_threads(void)
+{
+    const char *env[] = { new_trace(), NULL };
+    td6_result r = run_numbers(THREADS, 2, SPREAD, N_SPREAD, env, 30);
+    trace_line t[64];
+    long tids[64];
+    size_t n, other_pid = 0;
+
+    td6_require_finished(&r, THREADS);
+    check_output(THREADS, &r, SPREAD, N_SPREAD, "");
+    n = read_trace(t, 64);
+    check_trace_items(THREADS, t, n, SPREAD, N_SPREAD);
+    for (size_t i = 0; i < n; i++) {
+        other_pid += (t[i].pid != (long)r.pid);
+        tids[i] = t[i].tid;
+    }
+    ck_assert_msg(other_pid == 0,
+                  "cpu_threads : %zu calculs ont été faits dans un autre processus que le "
+                  "programme : ici, ce sont des threads (pthread_create), pas fork.", other_pid);
+    ck_assert_msg(!(distinct(tids, n) == 1 && n > 0 && tids[0] == (long)r.pid),
+                  "cpu_threads -j 2 : tous les calculs ont été faits par le thread principal "
+                  "(son TID est le PID du programme) : aucun thread de la piscine n'a "
+                  "travaillé. Lancez les threads avec pthread_create (fonction worker_main).");
+    ck_assert_msg(distinct(tids, n) == 2,
+                  "cpu_threads -j 2 : la trace montre %zu threads différents (TID), 2 "
+                  "attendus. Lancez tous les threads avant d'en attendre un seul "
+                  "(pthread_join) : créer puis attendre aussitôt chaque thread revient à "
+                  "calculer l'un après l'autre.", distinct(tids, n));
+    td6_result_free(&r);
+}
+
+/* ---- Ni zombie, ni ouvrier perdu de vue -------------------------------- */
+
+static void test_multiproc_sans_zombie(void)
+{
+    static const char *const args[] = { "-j", "2", "1000", "2000", "3000", "4000", NULL };
+    int status;
+    int orphans = run_counting_orphans(PROC, args, &status);
+
+    ck_assert_msg(status == 0, "multiproc -j 2 1000 2000 3000 4000 : code de sortie 0 "
+                  "attendu, lu %d (-1 : tué ou délai dépassé).", status);
+    ck_assert_msg(orphans == 0,
+                  "multiproc : %d processus enfant(s) existaient encore quand le programme "
+                  "s'est terminé : des zombies (ouvriers finis mais jamais attendus) ou des "
+                  "ouvriers encore vivants. Le parent doit attendre chacun de ses enfants avec "
+                  "waitpid avant de finir : c'est waitpid qui fait disparaître un enfant "
+                  "terminé de la table des processus.", orphans);
+}
+
+static void test_multiproc_ouvrier_tue(void)
+{
+    char kill_var[48], lost[48];
+    long survivors[N_SMALL];
+    size_t k = 0;
+
+    snprintf(kill_var, sizeof kill_var, "TD6_TUER_ITEM=%d", KILLED_INDEX);
+    snprintf(lost, sizeof lost, "cpu_bound(%ld)", SMALL[KILLED_INDEX]);
+    for (size_t i = 0; i < N_SMALL; i++)
+        if (i != KILLED_INDEX)
+            survivors[k++] = SMALL[i];
+    const char *env[] = { kill_var, NULL };
+    td6_result r = run_numbers(PROC, 2, SMALL, N_SMALL, env, 10);
+
+    ck_assert_msg(!r.timed_out,
+                  "multiproc : un ouvrier tué (%s) et le programme ne finit pas. Quand un "
+                  "ouvrier meurt, read sur son tube de résultats rend 0 (fin de fichier) : "
+                  "il faut alors le récolter (waitpid), signaler l'élément perdu et continuer "
+                  "avec les autres, au lieu d'attendre un résultat qui ne viendra jamais. "
+                  "stderr : « %.300s »", lost, r.err);
+    td6_require_finished(&r, PROC);
+    ck_assert_msg(strstr(r.out, lost) == NULL,
+                  "multiproc : %s est affiché alors que TD6_TUER_ITEM=%d devait tuer l'ouvrier "
+                  "chargé de ce calcul. Le calcul a-t-il vraiment été fait dans un processus "
+                  "ouvrier, par compute_item ? (TD6_TUER_ITEM ne tue jamais le parent.)", lost,
+                  KILLED_INDEX);
+    check_output(PROC, &r, survivors, N_SMALL - 1,
+                 "Un ouvrier est mort sur l'élément d'indice 2 (TD6_TUER_ITEM=2) : les autres "
+                 "résultats doivent quand même être rendus, dans l'ordre, sans ligne pour "
+                 "l'élément perdu.");
+    ck_assert_msg(strstr(r.err, lost) != NULL,
+                  "multiproc : l'ouvrier chargé de %s a été tué (SIGKILL) ; stderr doit nommer "
+                  "l'élément perdu (« %s »). stderr : « %.300s »", lost, lost, r.err);
+    ck_assert_msg(r.status != 0,
+                  "multiproc : un élément est perdu, le code de sortie doit être non nul (lu "
+                  "%d).", r.status);
+    ck_assert_msg(!r.leftovers,
+                  "multiproc : %d processus ouvriers vivaient encore après la fin du programme "
+                  "(le test les a tués) : chaque ouvrier doit être arrêté (fermer son tube des "
+                  "tâches) puis attendu (waitpid).", r.leftover_count);
+    td6_result_free(&r);
+}
+
+/* ---- Arguments --------------------------------------------------------- */
+
+static void test_arguments_invalides(void)
+{
+    static const char *const progs[] = { SEQ, PROC, THREADS };
+    static const char *const bad[][3] = {
+        { "-j", "0", NULL }, { "-j", "beaucoup", NULL }, { "12x", NULL, NULL },
+        { "1", "-3", NULL }, { "-q", NULL, NULL },
+    };
+
+    for (size_t p = 0; p < 3; p++) {
+        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+            td6_result r = td6_run(progs[p], bad[b], NULL, 10);
+
+            td6_require_finished(&r, progs[p]);
+            ck_assert_msg(r.status == 2 && r.err_len > 0 && td6_count(r.out, "cpu_bound") == 0,
+                          "%s %s %s : argument invalide ; attendu : un message sur stderr, "
+                          "rien de calculé, code de sortie 2 (erreur d'utilisation). Lu : code "
+                          "%d, stderr « %.200s ».", progs[p], bad[b][0],
+                          bad[b][1] != NULL ? bad[b][1] : "", r.status, r.err);
+            td6_result_free(&r);
+        }
+    }
+}
+
+void td6_register(Suite *s)
+{
+    td6_add(s, "sequentiel_exact", test_sequentiel_exact,
+            "cpu_sequentiel : sommes exactes, y compris au-delà de 2^64", 40);
+    td6_add(s, "multiproc_exact", test_multiproc_exact,
+            "multiproc -j 2 : sommes exactes, y compris au-delà de 2^64", 40);
+    td6_add(s, "threads_exact", test_threads_exact,
+            "cpu_threads -j 2 : sommes exactes, y compris au-delà de 2^64", 40);
+    td6_add(s, "multiproc_ordre_entree", test_multiproc_ordre_entree,
+            "multiproc : résultats dans l'ordre de la liste, pas d'arrivée", 40);
+    td6_add(s, "threads_ordre_entree", test_threads_ordre_entree,
+            "cpu_threads : résultats dans l'ordre de la liste, pas d'arrivée", 40);
+    td6_add(s, "multiproc_plusieurs_processus", test_multiproc_plusieurs_processus,
+            "multiproc -j 2 : deux processus ouvriers calculent (-j 1 : un seul)", 70);
+    td6_add(s, "multiproc_ouvriers_par_defaut", test_multiproc_ouvriers_par_defaut,
+            "multiproc sans -j : un ouvrier par cœur", 40);
+    td6_add(s, "threads_plusieurs_threads", test_threads_plusieurs_threads,
+            "cpu_threads -j 2 : deux threads calculent, dans un seul processus", 40);
+    td6_add(s, "multiproc_sans_zombie", test_multiproc_sans_zombie,
+            "multiproc : chaque enfant est attendu, aucun ne survit au programme", 40);
+    td6_add(s, "multiproc_ouvrier_tue", test_multiproc_ouvrier_tue,
+            "multiproc : un ouvrier tué est signalé, les autres résultats rendus", 30);
+    td6_add(s, "arguments_invalides", test_arguments_invalides,
+            "arguments invalides : message, code 2, rien de calculé", 60);
+}
