@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# verifier-outils.sh — les traces des solutions sont justes, make images dessine, make demo tourne hors ligne et s'arrête proprement
+#
+# Appelé par scripts/verifier.sh (donc par `make check`) avec la liste des
+# exercices. Vérifie :
+#   1. la trace (TD6_TRACE) de vraies exécutions des solutions de ces
+#      exercices : chaque ligne « pid tid etat debut fin tache » est bien
+#      formée, debut ≤ fin, l'état est le bon, une ligne par tâche, et les
+#      workers sont ceux demandés (threads -w 3 → 3 threads, multiproc -j 2
+#      → 2 processus fils...) ;
+#   2. seulement pour un `make check` complet (tous les exercices) :
+#      `make images` écrit des PNG non vides dans un dossier temporaire,
+#      `make demo LATENCE=5` finit avec le code 0 sans réseau extérieur et
+#      arrête son serveur, et une démo interrompue (SIGINT, comme Ctrl-C)
+#      l'arrête aussi.
+# Un programme pas encore écrit est sauté (« chapitre NN : à venir »).
+# Code de sortie 0 si tout est conforme.
+set -u
+dossier=$(dirname "$0")
+. "$dossier/serveur-local.sh"
+. "$dossier/mesures.sh"
+
+make=${MAKE:-make}
+bons=0 mauvais=0
+travail=$(mktemp -d /tmp/td6-verif-outils-XXXXXX)
+debut_verif=$(date +%s)
+
+nettoyer() {
+    arreter_web
+    arreter_serveur
+    rm -rf "$travail"
+}
+
+bon() { bons=$((bons + 1)); echo "    ✔ $1"; }
+mauvais() {
+    mauvais=$((mauvais + 1))
+    echo "    ✘ $1"
+    shift
+    [ $# -gt 0 ] && printf '      %s\n' "$@"
+}
+
+# ---- 1. Les traces ----------------------------------------------------------
+
+# analyser TRACE ETAT MUR : contrôle chaque ligne ; affiche sur stdout
+# « lignes pids tids chevauchement_max liste_des_pids » et les défauts sur
+# stderr (code 1 s'il y en a). MUR : durée réelle de l'exécution, en secondes
+# (les temps de la trace doivent tenir dedans : ce sont des secondes).
+analyser() {
+    awk -v etat="$2" -v mur="$3" '
+        function defaut(m) { if (nd < 5) print "ligne " NR " : " m > "/dev/stderr"; nd++ }
+        NF < 6 { defaut("moins de 6 champs (pid tid etat debut fin tache) : « " $0 " »"); next }
+        {
+            if ($1 !~ /^[0-9]+$/ || $2 !~ /^[0-9]+$/) defaut("pid et tid doivent être des entiers : « " $1 " " $2 " »")
+            if ($3 != etat) defaut("état « " $3 " », attendu « " etat " »")
+            if ($4 !~ /^[0-9]+\.[0-9]+$/ || $5 !~ /^[0-9]+\.[0-9]+$/) defaut("début et fin doivent être des secondes : « " $4 " " $5 " »")
+            else if ($4 + 0 > $5 + 0) defaut("la tâche finit (" $5 ") avant de commencer (" $4 ")")
+            n++; d[n] = $4 + 0; f[n] = $5 + 0
+            if (!($1 in pid)) { pid[$1]; np++; liste = liste "," $1 }
+            if (!($2 in tid)) { tid[$2]; nt++ }
+            if (n == 1 || d[n] < t0) t0 = d[n]
+            if (n == 1 || f[n] > t1) t1 = f[n]
+        }
+        END {
+            if (n > 0 && t1 - t0 > mur + 0.5)
+                defaut("les tâches s étalent sur " t1 - t0 " s pour une exécution de " mur " s : temps en secondes de td6_now() ?")
+            # Combien de tâches au plus en même temps (au début de chacune).
+            max = 0
+            for (i = 1; i <= n; i++) {
+                k = 0
+                for (j = 1; j <= n; j++) if (d[j] <= d[i] && d[i] < f[j]) k++
+                if (k > max) max = k
+            }
+            print n + 0, np + 0, nt + 0, max, substr(liste, 2)
+            exit nd > 0
+        }' "$1"
+}
+
+# executer_trace NOM ETAT -- ARGS : lance la solution avec TD6_TRACE ; remplit
+# T_LIGNES T_PIDS T_TIDS T_CHEV T_LISTE T_PARENT. Code 2 si elle manque.
+executer_trace() {
+    local nom=$1 etat=$2 bin t0 t1 rc
+    shift 2
+    bin=$(programme "$nom") || { echo "    $(a_venir "$nom" | sed 's/^ *//')"; return 2; }
+    rm -f "$travail/trace"
+    t0=$(maintenant)
+    TD6_TRACE=$travail/trace timeout 60 "$bin" "$@" >"$travail/sortie" 2>&1 &
+    T_PARENT=$!
+    wait "$T_PARENT"
+    rc=$?
+    t1=$(maintenant)
+    if [ $rc -ne 0 ]; then
+        mauvais "$nom $* : code de sortie $rc" "$(tail -n 3 "$travail/sortie")"
+        return 1
+    fi
+    juger_trace "$nom $*" "$etat" "$(calcul "$t1 - $t0")"
+}
+
+# juger_trace LIBELLE ETAT MUR : analyse $travail/trace.
+juger_trace() {
+    local res
+    if [ ! -s "$travail/trace" ]; then
+        mauvais "$1 : aucune trace écrite" "attendu : une ligne par tâche dans \$TD6_TRACE ; où regarder : l'appel à td6_trace() autour de chaque tâche"
+        return 1
+    fi
+    if ! res=$(analyser "$travail/trace" "$2" "$3" 2>"$travail/defauts"); then
+        mauvais "$1 : trace mal formée" "$(cat "$travail/defauts")"
+        return 1
+    fi
+    read -r T_LIGNES T_PIDS T_TIDS T_CHEV T_LISTE <<<"$res"
+    return 0
+}
+
+# demande NN : l'exercice NN est-il dans la liste reçue ? (On ne vérifie que
+# les programmes des exercices demandés : un `make check EXO=02` ne dépend
+# pas de l'état des autres chapitres.)
+demande() {
+    [[ $exercices == *" $1_"* ]]
+}
+
+# attendu LIBELLE VU ATTENDU CONSEIL : compare deux nombres.
+attendu() {
+    if [ "$2" = "$3" ]; then
+        return 0
+    fi
+    mauvais "$1 : attendu $3, vu $2" "$4"
+    return 1
+}
+
+verifier_traces_io() {
+    local s=$TD6_SERVER pages=() i ok
+    for i in $(seq 24); do pages+=("$s/jython"); done
+
+    if demande 01 && executer_trace sequentiel attente "${pages[@]:0:6}"; then
+        ok=1
+        attendu "sequentiel (6 pages) : lignes de trace" "$T_LIGNES" 6 "une ligne par page téléchargée" || ok=0
+        attendu "sequentiel : threads" "$T_TIDS" 1 "tout se passe dans le thread principal" || ok=0
+        attendu "sequentiel : pages en même temps au plus" "$T_CHEV" 1 \
+            "une page commence quand la précédente est finie" || ok=0
+        [ $ok = 1 ] && bon "sequentiel : 6 tâches « attente », l'une après l'autre, 1 thread"
+    fi
+    if demande 02 && executer_trace threads attente -w 3 "${pages[@]}"; then
+        ok=1
+        attendu "threads -w 3 (24 pages) : lignes de trace" "$T_LIGNES" 24 "une ligne par page" || ok=0
+        attendu "threads -w 3 : processus" "$T_PIDS" 1 "des threads, pas des processus" || ok=0
+        attendu "threads -w 3 : threads distincts dans la trace" "$T_TIDS" 3 \
+            "chaque worker appelle-t-il td6_trace depuis son propre thread ? le thread principal télécharge-t-il aussi ?" || ok=0
+        [ $ok = 1 ] && bon "threads -w 3 : 24 tâches réparties sur 3 threads (jusqu'à $T_CHEV en même temps)"
+    fi
+    if demande 03 && executer_trace asynchrone attente "${pages[@]:0:10}"; then
+        ok=1
+        attendu "asynchrone (10 pages) : lignes de trace" "$T_LIGNES" 10 "une ligne par page" || ok=0
+        attendu "asynchrone : threads" "$T_TIDS" 1 "la boucle d'événements tourne dans un seul thread" || ok=0
+        attendu "asynchrone : pages en vol en même temps" "$T_CHEV" 10 \
+            "les 10 requêtes devraient attendre ensemble" || ok=0
+        [ $ok = 1 ] && bon "asynchrone : 10 tâches « attente » simultanées dans 1 thread"
+    fi
+}
+
+verifier_traces_web() {
+    local nom route n chev bin t0 t1 reponse
+    for nom in hello hello2; do
+        if [ $nom = hello ]; then route=/comic2 chev=1; else route=/comic chev=5; fi
+        bin=$(programme "$nom") || { echo "    $(a_venir "$nom" | sed 's/^ *//')"; continue; }
+        rm -f "$travail/trace"
+        t0=$(maintenant)
+        export TD6_TRACE=$travail/trace
+        lancer_web "$bin" || { unset TD6_TRACE; mauvais "$nom : pas démarré"; continue; }
+        unset TD6_TRACE
+        reponse=$(http_get "$WEB_URL$route")
+        arreter_web
+        t1=$(maintenant)
+        if [ "$(echo "$reponse" | statut_http)" != 200 ]; then
+            mauvais "$nom $route : réponse « $(echo "$reponse" | head -n 1) », attendu 200"
+            continue
+        fi
+        juger_trace "$nom $route" attente "$(calcul "$t1 - $t0")" || continue
+        n=1
+        attendu "$nom $route : appels à l'API dans la trace" "$T_LIGNES" 5 "5 images demandées, une ligne de trace chacune" || n=0
+        attendu "$nom $route : appels en même temps au plus" "$T_CHEV" $chev \
+            "$([ $chev = 1 ] && echo "/comic2 attend chaque image avant la suivante" || echo "/comic lance les 5 demandes ensemble")" || n=0
+        [ $n = 1 ] && bon "$nom $route : 5 appels à l'API tracés, $chev au plus en même temps"
+    done
+}
+
+verifier_traces_cpu() {
+    # Assez longs (~50 ms chacun) pour que chaque worker ait sa part même
+    # sur une machine chargée.
+    local nombres=(60000000 60000001 60000002 60000003 60000004 60000005) ok nom
+    if demande 05 && executer_trace cpu_sequentiel calcul "${nombres[@]}"; then
+        ok=1
+        attendu "cpu_sequentiel (6 nombres) : lignes de trace" "$T_LIGNES" 6 "une ligne par nombre" || ok=0
+        attendu "cpu_sequentiel : threads" "$T_TIDS" 1 "un seul fil d'exécution" || ok=0
+        attendu "cpu_sequentiel : calculs en même temps au plus" "$T_CHEV" 1 "l'un après l'autre" || ok=0
+        [ $ok = 1 ] && bon "cpu_sequentiel : 6 tâches « calcul », l'une après l'autre"
+    fi
+    for nom in multiproc partial; do
+        demande "$(chapitre_de $nom)" || continue
+        if executer_trace $nom calcul -j 2 "${nombres[@]}"; then
+            ok=1
+            attendu "$nom -j 2 : lignes de trace" "$T_LIGNES" 6 "une ligne par nombre" || ok=0
+            attendu "$nom -j 2 : processus qui calculent" "$T_PIDS" 2 \
+                "un pool de 2 processus : chaque fils calcule et appelle td6_trace (cherchez le fork)" || ok=0
+            case ",$T_LISTE," in
+                *",$T_PARENT,"*)
+                    mauvais "$nom -j 2 : le processus parent ($T_PARENT) calcule lui-même" \
+                        "attendu : seuls les fils du pool calculent, le parent distribue et rassemble"
+                    ok=0 ;;
+            esac
+            [ $ok = 1 ] && bon "$nom -j 2 : 6 tâches « calcul » dans 2 processus fils (pas le parent)"
+        fi
+    done
+    if demande 05 && executer_trace cpu_threads calcul -j 2 "${nombres[@]}"; then
+        ok=1
+        attendu "cpu_threads -j 2 : lignes de trace" "$T_LIGNES" 6 "une ligne par nombre" || ok=0
+        attendu "cpu_threads -j 2 : processus" "$T_PIDS" 1 "des threads, dans un seul processus" || ok=0
+        attendu "cpu_threads -j 2 : threads qui calculent" "$T_TIDS" 2 "2 threads workers, chacun appelle td6_trace" || ok=0
+        [ $ok = 1 ] && bon "cpu_threads -j 2 : 6 tâches « calcul » dans 2 threads"
+    fi
+}
+
+# ---- 2. make images, make demo ---------------------------------------------------
+
+est_png() {
+    [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+}
+
+verifier_images() {
+    local f png manquantes="" attendues=(bench.png)
+    programme sequentiel >/dev/null && attendues+=(io.png sequentiel.png)
+    programme threads >/dev/null && attendues+=(threads.png)
+    programme asynchrone >/dev/null && attendues+=(asynchrone.png)
+    programme cpu_sequentiel >/dev/null && attendues+=(cpu.png cpu_sequentiel.png)
+    programme multiproc >/dev/null && attendues+=(multiprocessing.png)
+    programme cpu_threads >/dev/null && attendues+=(cpu_threads.png)
+    mkdir -p "$travail/images" "$travail/sans-bench"
+    if ! TD6_IMAGES=$travail/images TD6_IMAGES_LATENCE=10 TD6_IMAGES_BENCH=$travail/sans-bench \
+            "$make" --no-print-directory -s images >"$travail/images.log" 2>&1; then
+        mauvais "make images a échoué" "$(tail -n 8 "$travail/images.log")"
+        return
+    fi
+    for png in "${attendues[@]}"; do
+        est_png "$travail/images/$png" || manquantes="$manquantes $png"
+    done
+    for f in "$travail"/images/*.png; do
+        est_png "$f" || manquantes="$manquantes $(basename "$f")(invalide)"
+    done
+    if [ -n "$manquantes" ]; then
+        mauvais "make images : PNG absents, vides ou invalides :$manquantes" "$(tail -n 8 "$travail/images.log")"
+    else
+        bon "make images : ${#attendues[@]} PNG non vides (${attendues[*]})"
+    fi
+}
+
+# Le port d'un serveur local annoncé dans un journal ; ferme() réussit si
+# plus rien n'y écoute.
+port_annonce() {
+    sed -n 's|^Serveur local : http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$1" | head -n 1
+}
+ferme() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# vivant PID : le processus tourne encore (un zombie pas encore attendu par
+# wait ne compte pas : il a fini).
+vivant() {
+    local etat
+    read -r _ _ etat _ 2>/dev/null <"/proc/$1/stat" || return 1
+    [ "$etat" != Z ]
+}
+
+verifier_demo() {
+    local rc port
+    # Hors ligne : aucun proxy, et le serveur local seulement.
+    env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY \
+        "$make" --no-print-directory -s demo LATENCE=5 >"$travail/demo.log" 2>&1
+    rc=$?
+    port=$(port_annonce "$travail/demo.log")
+    if [ $rc -ne 0 ]; then
+        mauvais "make demo LATENCE=5 : code de sortie $rc, attendu 0" "$(tail -n 10 "$travail/demo.log")"
+    elif ! grep -q '^================ Bilan' "$travail/demo.log"; then
+        mauvais "make demo : pas de tableau final (« Bilan »)" "$(tail -n 10 "$travail/demo.log")"
+    elif grep -q '✘' "$travail/demo.log"; then
+        mauvais "make demo : une étape a échoué" "$(grep -A3 '✘' "$travail/demo.log" | head -n 8)"
+    elif [ -z "$port" ] || ! ferme "$port"; then
+        mauvais "make demo : le serveur local (port ${port:-?}) tourne encore après la démo"
+    else
+        bon "make demo LATENCE=5 : code 0, tableau de $(($(sed -n '/^================ Bilan/,/^$/p' "$travail/demo.log" | wc -l) - 3)) programmes, serveur arrêté"
+    fi
+
+    # Interrompue en plein téléchargement séquentiel : SIGINT à tout son
+    # groupe de processus, comme Ctrl-C dans un terminal.
+    interrompre INT groupe "le piège de scripts/serveur-local.sh (INT) puis le piège EXIT de scripts/demo.sh"
+    # SIGTERM au script seul (kill PID) : c'est alors son piège EXIT, et lui
+    # seul, qui doit arrêter le serveur.
+    interrompre TERM script "le piège (trap) EXIT de scripts/demo.sh doit appeler arreter_serveur"
+}
+
+# interrompre SIGNAL groupe|script CONSEIL : lance la démo (latence 50 ms) dans
+# son propre groupe de processus, attend qu'elle ait démarré son serveur,
+# lui envoie SIGNAL, puis vérifie que le serveur ne répond plus. Le groupe
+# est supprimé ensuite quoi qu'il arrive.
+interrompre() {
+    local sig=$1 qui=$2 conseil=$3 pid port="" i journal=$travail/demo-$1.log
+    # Une commande lancée en arrière-plan par bash ignore SIGINT : env le
+    # remet à son comportement par défaut, comme dans un terminal.
+    : >"$journal"
+    if env --default-signal=INT true 2>/dev/null; then
+        setsid env --default-signal=INT "$dossier/demo.sh" 50 >"$journal" 2>&1 &
+    else
+        setsid "$dossier/demo.sh" 50 >"$journal" 2>&1 &
+    fi
+    pid=$!
+    for i in $(seq 300); do
+        port=$(port_annonce "$journal")
+        [ -n "$port" ] && break
+        vivant "$pid" || break
+        sleep 0.1
+    done
+    sleep 0.5
+    if [ "$qui" = groupe ]; then kill -"$sig" -- "-$pid" 2>/dev/null; else kill -"$sig" "$pid" 2>/dev/null; fi
+    for i in $(seq 150); do
+        vivant "$pid" || break
+        sleep 0.1
+    done
+    sleep 0.2
+    if [ -z "$port" ]; then
+        mauvais "démo arrêtée par SIG$sig : elle n'avait pas démarré son serveur" "$(tail -n 5 "$journal")"
+    elif vivant "$pid"; then
+        mauvais "démo arrêtée par SIG$sig ($qui) : elle tourne encore 15 s après" "où regarder : $conseil"
+    elif ! ferme "$port"; then
+        mauvais "démo arrêtée par SIG$sig ($qui) : le serveur local (port $port) tourne encore" \
+            "où regarder : $conseil"
+    else
+        bon "démo arrêtée par SIG$sig ($([ "$qui" = groupe ] && echo "à tout le groupe, comme Ctrl-C" || echo "au script seul")) : serveur local arrêté"
+    fi
+    kill -KILL -- "-$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+}
+
+# ---- Le déroulé ---------------------------------------------------------------------
+
+main() {
+    local tous
+    demarrer_serveur 60
+    trap nettoyer EXIT
+    exercices=" $* "
+    verifier_traces_io
+    demande 04 && verifier_traces_web
+    verifier_traces_cpu
+    arreter_serveur
+    tous=$(cd td6 && ls -d [0-9][0-9]_* 2>/dev/null | tr '\n' ' ')
+    if [ "$*" = "${tous% }" ]; then
+        verifier_images
+        verifier_demo
+    else
+        echo "    (make images et make demo : vérifiés seulement par un make check complet, sans EXO)"
+    fi
+    echo "    outils : $bons conformes, $mauvais non conformes, en $(($(date +%s) - debut_verif)) s"
+    [ "$mauvais" -eq 0 ]
+}
+
+main "$@"
