@@ -72,6 +72,59 @@ static json_t *load(const char *dir, const char *exo)
                    "aucun résultat : la suite de tests n'a pas tourné jusqu'au bout");
 }
 
+/* L'outil qui a parlé dans un message d'échec (voir td6_require_clean),
+ * ou NULL. */
+static const char *tool_of(const char *msg)
+{
+    static const struct {
+        const char *mark, *tool;
+    } tools[] = {
+        { "course de données", "ThreadSanitizer" },
+        { "(ThreadSanitizer)", "ThreadSanitizer" },
+        { "(AddressSanitizer)", "AddressSanitizer" },
+        { "(LeakSanitizer)", "LeakSanitizer" },
+        { "(UBSan)", "UBSan" },
+        { "valgrind (memcheck)", "valgrind" },
+    };
+
+    for (size_t i = 0; msg != NULL && i < sizeof tools / sizeof tools[0]; i++)
+        if (strstr(msg, tools[i].mark) != NULL)
+            return tools[i].tool;
+    return NULL;
+}
+
+/* Après le tableau : quel outil (sanitizer, valgrind) a signalé quoi, test
+ * par test. Rien si aucun n'a parlé. */
+static void print_tools(json_t *all)
+{
+    const char *exo;
+    json_t *r;
+    bool any = false;
+
+    json_object_foreach(all, exo, r) {
+        size_t i;
+        json_t *t;
+
+        json_array_foreach(json_object_get(r, "tests"), i, t) {
+            const char *msg = json_string_value(json_object_get(t, "message"));
+            const char *tool = tool_of(msg);
+            const char *what = msg != NULL ? strstr(msg, "a trouvé ") : NULL;
+
+            if (what != NULL)
+                what += strlen("a trouvé ");
+
+            if (tool == NULL)
+                continue;
+            if (!any)
+                printf("\nRapports des outils de vérification :\n");
+            any = true;
+            printf("  %-20s %-28s %s : %.*s\n", exo,
+                   json_string_value(json_object_get(t, "nom")), tool,
+                   what != NULL ? (int)strcspn(what, ".") : 0, what != NULL ? what : "");
+        }
+    }
+}
+
 static void xml_escaped(FILE *f, const char *s)
 {
     for (; *s != '\0'; s++) {
@@ -168,6 +221,7 @@ int main(int argc, char **argv)
     }
     printf("------------------------ ---------\n");
     printf("Note : %ld / %ld\n", passed, total);
+    print_tools(all);
     fprintf(o.tap, "1..%d\n", o.tap_index);
     fputs("</testsuites>\n", o.junit);
     fclose(o.tap);

@@ -9,14 +9,25 @@
  * Variables lues : TD6_EXO (nom de l'exercice), TD6_SOURCE (td6 ou
  * solutions), TD6_RESULTATS (chemin sans extension du fichier de
  * résultats), TD6_BIN et TD6_SERVEUR_BIN (lues par le harnais).
+ * TD6_LISTER=1 : affiche seulement « nom<TAB>description » de chaque test
+ * (pour make indice et make noter-classe), sans rien lancer.
  * Code de sortie : 0 si tous les tests passent, 1 sinon.
+ *
+ * Rien ne survit à un test : ce processus est « subreaper »
+ * (PR_SET_CHILD_SUBREAPER), donc tout processus lancé par un test et resté
+ * orphelin (même si Check a tué le test à son délai) lui revient, et il les
+ * tue tous après chaque test (td6_sweep, dans un « unchecked fixture » de
+ * Check, qui tourne dans ce processus). Il crée aussi le dossier d'état
+ * $TD6_ETAT où le harnais note les programmes déjà bloqués (récidive).
  */
 #include "td6_test.h"
 
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define MAX_TESTS 64
@@ -36,7 +47,14 @@ static td6_test_fn functions[MAX_TESTS];
 
 static void run_registered(int i)
 {
+    td6_current_test = registered[i].name;
     functions[i]();
+}
+
+/* Après chaque test, dans ce processus : tuer ce qu'il aurait laissé. */
+static void sweep_after_test(void)
+{
+    td6_sweep();
 }
 
 /* Check ne donne pas le nom de la fonction de test dans ses résultats, mais
@@ -60,6 +78,7 @@ void td6_add(Suite *s, const char *name, td6_test_fn fn, const char *description
     /* Le harnais tue lui-même le programme testé avant ce délai ; celui-ci
      * protège du cas où le test lui-même resterait bloqué. */
     tcase_set_timeout(tc, timeout_s);
+    tcase_add_unchecked_fixture(tc, NULL, sweep_after_test);
     _tcase_add_test(tc, &run_test, 0, 0, (int)n_registered, (int)n_registered + 1);
     suite_add_tcase(s, tc);
     n_registered++;
@@ -78,8 +97,9 @@ static const char *explain(const char *msg, int timeout_s, char *buf, size_t siz
 {
     if (strstr(msg, "timeout expired") != NULL) {
         snprintf(buf, size,
-                 "Le test a dépassé son délai (%d s) : le programme testé est resté "
-                 "bloqué (boucle infinie, interblocage, attente sans fin ?).", timeout_s);
+                 "Le test a dépassé son délai (%g s) : le programme testé est resté "
+                 "bloqué (boucle infinie, interblocage, attente sans fin ?).",
+                 td6_scaled(timeout_s));
         return buf;
     }
     if (strstr(msg, "Received signal") != NULL || strstr(msg, "Early exit") != NULL) {
@@ -121,7 +141,8 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
 {
     TestResult **results = srunner_results(sr);
     int n = srunner_ntests_run(sr), passed = 0;
-    bool tty = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    bool tty = (isatty(STDOUT_FILENO) || getenv("TD6_COULEUR") != NULL) &&
+               getenv("NO_COLOR") == NULL;
     json_t *tests = json_array(), *root;
     FILE *txt = open_output(out, ".txt"), *js;
 
@@ -155,6 +176,28 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
     return passed == n ? 0 : 1;
 }
 
+/* Le dossier d'état de cette exécution (récidive), effacé à la fin. */
+static char state_dir[64];
+
+static void remove_state_dir(void)
+{
+    DIR *d = opendir(state_dir);
+    struct dirent *e;
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char path[512];
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", state_dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(state_dir);
+}
+
 int main(void)
 {
     const char *exo = getenv("TD6_EXO"), *source = getenv("TD6_SOURCE");
@@ -166,12 +209,26 @@ int main(void)
     source = source != NULL ? source : "?";
     s = suite_create(exo);
     td6_register(s);
+    if (getenv("TD6_LISTER") != NULL) {
+        for (size_t i = 0; i < n_registered; i++)
+            printf("%s\t%s\n", registered[i].name, registered[i].description);
+        return 0;
+    }
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    snprintf(state_dir, sizeof state_dir, "/tmp/td6-etat-XXXXXX");
+    if (mkdtemp(state_dir) != NULL)
+        setenv("TD6_ETAT", state_dir, 1);
+    else
+        state_dir[0] = '\0';
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);
     printf("%s (%s)\n", exo, source);
     fflush(stdout);
     srunner_run_all(sr, CK_SILENT);
+    td6_sweep();
     rc = report(sr, exo, source, getenv("TD6_RESULTATS"));
     srunner_free(sr);
+    if (state_dir[0] != '\0')
+        remove_state_dir();
     return rc;
 }

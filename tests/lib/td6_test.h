@@ -24,7 +24,12 @@
  *
  * Tout ce qui est lancé (serveur, programme testé) reçoit SIGKILL si le
  * processus du test meurt (PR_SET_PDEATHSIG) : un test qui expire ne laisse
- * rien derrière lui.
+ * rien derrière lui. Les petits-enfants non plus : le processus du test et
+ * celui de la suite sont « subreapers » (un orphelin leur revient au lieu
+ * d'aller à init), td6_run tue ce que le programme a laissé, et la suite
+ * balaie après chaque test (voir td6_run et td6_sweep). Les copies
+ * hostiles de tests/hostiles/ (boucle, interblocage, inondation, fork sans
+ * fin, serveur muet...) le prouvent dans make check.
  */
 #ifndef TD6_TEST_H
 #define TD6_TEST_H
@@ -96,27 +101,63 @@ typedef struct {
     int status;         /* code de sortie si exited */
     int signal;         /* signal qui l'a tué sinon */
     bool not_found;     /* le programme n'existe pas ou n'a pas pu être lancé */
-    bool leftovers;     /* des processus de son groupe vivaient encore à sa fin */
+    bool leftovers;     /* des processus lancés par lui vivaient encore à sa fin */
     pid_t pid;
+    /* Ajouts du harnais « copies hostiles » (tests/hostiles/) : */
+    bool flooded;       /* arrêté dès que sa sortie a dépassé 8 Mio */
+    bool too_many_processes;  /* arrêté : plus de $TD6_MAX_PROCESSUS processus */
+    int processes;      /* nombre maximal de processus vus en même temps */
+    int leftover_count; /* combien de processus il a laissés (tués depuis) */
+    bool idle;          /* arrêté car inactif : ni sortie, ni calcul, ni requête */
+    bool silent;        /* arrêté car silencieux : ni sortie ni requête (silence_s) */
+    bool repeat;        /* déjà bloqué dans un test précédent : silence court */
+    double silence_s;   /* silence toléré : 15 s, 3 s en récidive (mis à l'échelle) */
 } td6_result;
 
 /* Lance `name` (argv sans argv[0], terminé par NULL ; NULL = aucun
  * argument) avec $TD6_SERVER pointant sur le serveur démarré et les
  * variables supplémentaires `env` ("NOM=valeur", terminé par NULL ; peut
  * être NULL). Attend sa fin, au plus `timeout_s` secondes (mis à l'échelle),
- * puis tue tout son groupe de processus. */
+ * puis tue tout son groupe de processus.
+ *
+ * Protections contre une copie hostile (voir tests/hostiles/) :
+ *   - sortie de plus de 8 Mio : le programme est arrêté aussitôt (flooded) ;
+ *   - plus de $TD6_MAX_PROCESSUS (100) processus lancés par lui en même
+ *     temps : tous sont tués aussitôt (too_many_processes). Le test est un
+ *     « subreaper » (PR_SET_CHILD_SUBREAPER) : même un processus qui quitte
+ *     son groupe (setsid) ou dont le parent meurt reste son descendant,
+ *     compté puis tué. Marche aussi sous root, où RLIMIT_NPROC ne s'applique
+ *     pas (hors root, RLIMIT_NPROC est posé en plus) ;
+ *   - processus encore vivants après la fin du programme : tués, comptés
+ *     (leftovers) ;
+ *   - inactivité : ni sortie, ni temps processeur consommé (lui et ses
+ *     descendants), ni requête vue par le serveur local pendant 10 s (mis à
+ *     l'échelle) : arrêté comme bloqué (idle, timed_out), sans attendre la
+ *     fin du délai ;
+ *   - silence : ni sortie ni requête au serveur pendant 15 s (mis à
+ *     l'échelle), même en calculant : arrêté (silent, timed_out). Une
+ *     requête en cours au serveur compte comme un progrès : attendre une
+ *     réponse lente n'est pas un silence ;
+ *   - récidive : si ce programme a déjà dépassé son délai dans un test
+ *     précédent de la même suite, il est arrêté dès qu'il reste
+ *     3 s (mis à l'échelle) sans rien écrire ni faire travailler le serveur
+ *     (repeat), pour qu'une copie bloquée soit notée en temps borné.
+ * $TD6_ENVELOPPE (ex. « valgrind -q ... », chemin absolu) préfixe la
+ * commande pour les programmes nommés dans $TD6_ENVELOPPE_PROGS (tous si
+ * cette variable est vide) : c'est ce qu'utilise make valgrind. */
 td6_result td6_run(const char *name, const char *const *args, const char *const *env,
                    double timeout_s);
 
 /* Échoue le test avec un message qui explique, si le programme n'a pas pu
- * être lancé, a planté, n'a pas fini à temps ou a déclenché un sanitizer.
- * Ne dit rien s'il s'est terminé normalement (quel que soit son code de
- * sortie). */
+ * être lancé, a planté, n'a pas fini à temps, a inondé sa sortie, a lancé
+ * trop de processus, en a laissé derrière lui ou a déclenché un sanitizer
+ * (ou valgrind). Ne dit rien s'il s'est terminé normalement (quel que soit
+ * son code de sortie). */
 void td6_require_finished(const td6_result *r, const char *name);
 
 /* Échoue le test si stderr contient un rapport de ThreadSanitizer,
- * AddressSanitizer ou UBSan (appelé par td6_require_finished ; utile seul
- * pour un programme lancé par td6_spawn). */
+ * AddressSanitizer, UBSan ou valgrind (appelé par td6_require_finished ;
+ * utile seul pour un programme lancé par td6_spawn). */
 void td6_require_clean(const td6_result *r, const char *name);
 
 void td6_result_free(td6_result *r);
@@ -131,7 +172,10 @@ typedef struct {
 
 /* Lance `name` en arrière-plan et attend sa première ligne de sortie
  * (au plus timeout_s). Échec du test avec un message clair si elle ne vient
- * pas ou si le programme meurt. */
+ * pas ou si le programme meurt. Récidive : un programme qui n'a pas affiché
+ * sa première ligne à temps dans un test précédent n'a plus que 2 s. Les
+ * requêtes (td6_get) vers un programme lancé ainsi qui est déjà resté muet
+ * une fois n'attendent plus que 2 s (mis à l'échelle). */
 td6_process td6_spawn(const char *name, const char *const *args, const char *const *env,
                       double timeout_s);
 
@@ -150,6 +194,8 @@ typedef struct {
     char error[256];  /* message de libcurl si pas de réponse */
 } td6_http;
 
+/* error est en français, suivi du texte de libcurl entre parenthèses
+ * (ex. « pas de réponse dans le délai (2 s) (Timeout was reached) »). */
 td6_http td6_get(const char *url, double timeout_s);
 td6_http td6_request(const char *method, const char *url, double timeout_s);
 void td6_http_free(td6_http *h);
@@ -163,5 +209,16 @@ void td6_lines_free(char **lines, size_t n);
 
 /* Nombre d'occurrences (sans chevauchement) de `needle` dans `text`. */
 size_t td6_count(const char *text, const char *needle);
+
+/* ---- Réservé au harnais (principal.c) ---------------------------------- */
+
+/* Nom du test en cours (posé par principal.c dans le processus du test). */
+extern const char *td6_current_test;
+
+/* Tue (SIGKILL) tous les descendants vivants du processus appelant et
+ * ramasse ceux qui sont ses enfants ; renvoie combien il en a trouvé.
+ * principal.c l'appelle après chaque test : rien ne survit à un test, même
+ * si le processus du test a été tué par le délai de Check. */
+int td6_sweep(void);
 
 #endif

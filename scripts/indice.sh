@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# indice.sh SRC EXERCICE... — ce que fait `make indice EXO=NN`.
+#
+# Lance les tests de l'exercice (le premier qui échoue, si EXO n'est pas
+# donné) et affiche l'indice du PREMIER test en échec : sa section
+# « ### <test> » sous « ## <exercice> » dans indices.fr.md, à côté du cours.
+# Si le programme a bloqué, planté, inondé sa sortie, lancé trop de
+# processus ou fâché un sanitizer, l'indice général correspondant
+# (« ## general ») vient d'abord.
+set -u
+src=$1
+shift
+build=${BUILD:-build}
+hints=${TD6_INDICES:-indices.fr.md}
+out=$build/indice
+mkdir -p "$out"
+
+# section EXO TEST : le texte de « ### TEST » sous « ## EXO », sans titre.
+section() {
+    awk -v exo="$1" -v test="$2" '
+        /^## / { in_exo = ($2 == exo); in_test = 0; next }
+        /^### / { in_test = in_exo && ($2 == test); next }
+        in_test { print }
+    ' "$hints" | sed -e '/./,$!d' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# L'indice général qui correspond au message d'échec, ou rien.
+category() {
+    case $1 in
+        *"ne compile pas"*) echo compilation ;;
+        *"ne s'est pas terminé"*|*"dépassé son délai"*|*"n'a rien affiché à temps"*) echo blocage ;;
+        *"a planté"*) echo plantage ;;
+        *"plus de 8 Mio"*) echo inondation ;;
+        *"processus à la fois"*) echo processus ;;
+        *"derrière lui"*) echo restes ;;
+        *"sanitizer a trouvé"*|*"valgrind"*) echo sanitizer ;;
+    esac
+}
+
+for exo in "$@"; do
+    echo "== $exo ($src) : je lance les tests..."
+    if ! "${MAKE:-make}" --no-print-directory -s programmes SRC="$src" EXO="${exo%%_*}" \
+            >"$out/$exo.compilation" 2>&1; then
+        echo
+        echo "✘ $exo ne compile pas. Premières erreurs :"
+        sed 's/^/    /' "$out/$exo.compilation" | head -n 12
+        echo
+        echo "Indice :"
+        section general compilation | sed 's/^/  /'
+        exit 1
+    fi
+    TD6_EXO=$exo TD6_SOURCE=$src TD6_BIN=$build/$src/$exo \
+    TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$out/$exo NO_COLOR=1 \
+        "$build/tests/$exo/suite" >"$out/$exo.log" 2>&1
+    first=$(sed -n 's/^echec //p' "$out/$exo.txt" 2>/dev/null | head -n 1)
+    if [ -z "$first" ] && [ -f "$out/$exo.txt" ]; then
+        echo "✔ tous les tests de $exo passent ($(wc -l <"$out/$exo.txt")) : pas d'indice à donner."
+        continue
+    fi
+    if [ -z "$first" ]; then
+        echo "La suite de $exo n'a pas pu tourner jusqu'au bout :"
+        tail -n 5 "$out/$exo.log" | sed 's/^/    /'
+        exit 1
+    fi
+    # La description et le message du test, tels que la suite les a
+    # affichés (« ✘ description » puis « → message »).
+    n=$(grep -n "^echec $first\$" "$out/$exo.txt" | head -n 1 | cut -d: -f1)
+    block=$(awk -v n="$n" '/^  (✔|✘) / { k++ } k == n { print }' "$out/$exo.log")
+    message=$(printf '%s\n' "$block" | sed -n 's/^ *→ //p' | head -n 1)
+    echo
+    printf '%s\n' "$block" | head -n 1
+    echo "    → $(printf '%s' "$message" | cut -c1-600)"
+    echo
+    echo "Indice pour « $first » :"
+    general=$(category "$message")
+    if [ -n "$general" ]; then
+        section general "$general" | sed 's/^/  /'
+        echo
+    fi
+    text=$(section "$exo" "$first")
+    if [ -n "$text" ]; then
+        printf '%s\n' "$text" | sed 's/^/  /'
+    else
+        echo "  (pas d'indice écrit pour ce test : relisez le message ci-dessus et la section $exo du cours)"
+    fi
+    echo
+    echo "$(grep -c '^echec' "$out/$exo.txt") test(s) en échec sur $(wc -l <"$out/$exo.txt") ; corrigez celui-ci, puis relancez make indice EXO=${exo%%_*}."
+    exit 1
+done

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# verifier-hostiles.sh — les copies hostiles (boucle, interblocage, plantage, inondation, fork, serveur muet) sont refusées vite, en français, sans rien laisser ; chaque test a son indice
+#
+#     scripts/verifier-hostiles.sh EXERCICE...        (lancé par make check)
+#     scripts/verifier-hostiles.sh --copie-entiere [muet|boucle] EXERCICE...
+#
+# Une copie hostile est un programme qui ne se contente pas d'être faux :
+# il bloque, plante, inonde sa sortie, forke sans fin, laisse des processus
+# ou ne répond jamais. tests/hostiles/NN_nom/<programme>-<quoi>.c remplace
+# <programme> parmi les solutions de l'exercice, comme un mutant. Son
+# en-tête nomme, par « @echoue <test> », des tests qui doivent échouer et,
+# par « @message <texte> », un morceau du diagnostic attendu.
+#
+# Pour chacune, la suite de l'exercice est lancée avec des délais réduits
+# (CK_TIMEOUT_MULTIPLIER=$TD6_HOSTILES_MULTIPLICATEUR, 0.2 par défaut) et on
+# exige :
+#   1. que la suite échoue, sur les tests @echoue, avec le diagnostic
+#      @message ;
+#   2. que chaque test en échec ait un message, en français (aucun message
+#      anglais de Check : « timeout expired », « Received signal »...) ;
+#   3. qu'elle finisse en moins de $TD6_HOSTILES_LIMITE_S secondes (60) ;
+#   4. qu'aucun processus ne survive : tout ce qu'elle a lancé porte une
+#      variable TD6_MARQUE unique, cherchée ensuite dans /proc/*/environ.
+# Enfin, chaque test de chaque suite doit avoir son indice (section
+# « ### <test> » sous « ## <exercice> » dans indices.fr.md, pour make
+# indice).
+#
+# --copie-entiere : la mesure de l'énoncé, hors make check (trop long). Une
+# copie de td6/ où CHAQUE programme est tests/hostiles/commun/muet.c (il
+# affiche une ligne puis ne répond plus jamais et ignore SIGTERM) ou
+# boucle.c (il calcule sans fin, sans rien écrire) : les deux pires cas pour
+# le temps. Elle est notée comme une copie d'étudiant (noter-classe.sh,
+# donc le chemin de make test), avec les délais normaux. Exige moins de
+# 180 s et aucun processus restant.
+set -u
+build=${BUILD:-build}
+make=${MAKE:-make}
+mult=${TD6_HOSTILES_MULTIPLICATEUR:-0.2}
+limit=${TD6_HOSTILES_LIMITE_S:-60}
+unset CK_TIMEOUT_MULTIPLIER TD6_ENVELOPPE TD6_ENVELOPPE_PROGS
+
+# Les processus qui portent encore la marque $1 (hors ce script).
+survivors() {
+    grep -lsa "TD6_MARQUE=$1" /proc/[0-9]*/environ 2>/dev/null |
+        sed 's|/proc/\([0-9]*\)/environ|\1|' | grep -vx "$$" | tr '\n' ' '
+}
+
+# Tuer ce qui aurait survécu (pour ne pas gêner la suite de make check).
+kill_survivors() {
+    local p
+    for p in $(survivors "$1"); do kill -9 "$p" 2>/dev/null; done
+}
+
+if [ "${1:-}" = "--copie-entiere" ]; then
+    shift
+    # muet (défaut) ou boucle : la copie générique de tests/hostiles/commun/.
+    kind=muet
+    case ${1:-} in muet|boucle) kind=$1; shift ;; esac
+    class=$build/hostile-classe
+    copy=$class/hostile
+    rm -rf "$class"
+    mkdir -p "$copy"
+    "$make" --no-print-directory -s outils || exit 1
+    for exo in "$@"; do
+        mkdir -p "$copy/td6/$exo"
+        for f in td6/"$exo"/*.c; do
+            cp tests/hostiles/commun/$kind.c "$copy/td6/$exo/$(basename "$f")"
+        done
+    done
+    # La copie est notée comme le serait celle d'un étudiant : même
+    # Makefile, mêmes tests, mêmes délais (voir noter-classe.sh).
+    mark=copie-entiere-$$
+    start=$(date +%s.%N)
+    TD6_CLASSE=$class-notes TD6_MARQUE=$mark scripts/noter-classe.sh "$class" "$@" >"$class.log" 2>&1
+    elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+    sleep 0.5
+    left=$(survivors "$mark")
+    kill_survivors "$mark"
+    sed 's/^/  /' "$class.log"
+    printf "copie entière hostile « %s » (%d exercices) notée en %.1f s ; processus restants : %s\n" \
+        "$kind" "$#" "$elapsed" "${left:-aucun}"
+    ok=$(echo "$elapsed < 180" | bc)
+    [ "$ok" -eq 1 ] && [ -z "$left" ]
+    exit
+fi
+
+verif=$build/verif-hostiles/$(echo "$@" | tr ' ' '+')
+rm -rf "$verif"
+mkdir -p "$verif"
+bad=0 count=0 longest=0 longest_name=""
+hostiles=()
+for exo in "$@"; do
+    for h in tests/hostiles/"$exo"/*.c; do
+        [ -e "$h" ] && hostiles+=("$h")
+    done
+done
+
+# Chaque test a-t-il son indice ?
+hints_missing=""
+for exo in "$@"; do
+    [ -x "$build/tests/$exo/suite" ] || continue
+    for t in $(TD6_LISTER=1 "$build/tests/$exo/suite" 2>/dev/null | cut -f1); do
+        awk -v exo="$exo" -v t="$t" '/^## / { e = ($2 == exo) } e && /^### / && $2 == t { f = 1 }
+            END { exit !f }' indices.fr.md 2>/dev/null || hints_missing="$hints_missing $exo/$t"
+    done
+done
+if [ -n "$hints_missing" ]; then
+    bad=$((bad + 1))
+    echo "  ✘ tests sans indice dans indices.fr.md (ajoutez « ### <test> » sous « ## <exercice> ») :"
+    echo "$hints_missing" | tr ' ' '\n' | sed '/^$/d; s/^/      /'
+else
+    echo "  ✔ chaque test a son indice dans indices.fr.md"
+fi
+
+if [ ${#hostiles[@]} -eq 0 ]; then
+    echo "  (aucune copie hostile pour ces exercices)"
+    [ "$bad" -eq 0 ]
+    exit
+fi
+targets=$(printf "$build/%s\n" "${hostiles[@]%.c}")
+exos_short=$(for exo in "$@"; do echo "${exo%%_*}"; done | paste -sd' ')
+if ! "$make" --no-print-directory -s $targets >"$verif/compil.log" 2>&1; then
+    echo "  ✘ des copies hostiles ne compilent pas :"
+    sed 's/^/      /' "$verif/compil.log" | head -n 20
+    exit 1
+fi
+for e in $exos_short; do
+    "$make" --no-print-directory -s programmes SRC=solutions EXO="$e" >>"$verif/compil.log" 2>&1
+done
+
+for h in "${hostiles[@]}"; do
+    exo=$(basename "$(dirname "$h")")
+    file=$(basename "$h" .c)
+    prog=${file%%-*}
+    dir=$verif/$exo/$file
+    mkdir -p "$dir"
+    for p in "$build/solutions/$exo"/*; do
+        ln -sf "$(realpath "$p")" "$dir/$(basename "$p")"
+    done
+    rm -f "$dir/$prog"
+    cp "$build/${h%.c}" "$dir/$prog"
+    mark=hostile-$$-$file
+    start=$(date +%s.%N)
+    CK_TIMEOUT_MULTIPLIER=$mult TD6_MARQUE=$mark TD6_EXO=$exo TD6_SOURCE="hostile $file" \
+    TD6_BIN=$dir TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$dir/resultats NO_COLOR=1 \
+        "$build/tests/$exo/suite" >"$dir/suite.log" 2>&1
+    rc=$?
+    elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+    sleep 0.2
+    left=$(survivors "$mark")
+    kill_survivors "$mark"
+    count=$((count + 1))
+    problems=()
+    [ $rc -eq 0 ] && problems+=("la suite passe")
+    [ -f "$dir/resultats.txt" ] || problems+=("aucun résultat écrit")
+    for t in $(sed -n 's/.*@echoue[[:space:]]\+\([A-Za-z0-9_]\+\).*/\1/p' "$h"); do
+        grep -qx "echec $t" "$dir/resultats.txt" 2>/dev/null || problems+=("$t aurait dû échouer")
+    done
+    while IFS= read -r want; do
+        [ -z "$want" ] && continue
+        grep -qF -- "$want" "$dir/resultats.json" 2>/dev/null ||
+            problems+=("diagnostic « $want » absent")
+    done < <(sed -n 's/.*@message[[:space:]]\+\(.*[^[:space:]]\)[[:space:]]*$/\1/p' "$h")
+    # Messages d'échec : présents, et en français.
+    if ! awk '/✘/ { want = 1; next } want && !/→ ./ { bad = 1 } { want = 0 }
+              END { exit bad }' "$dir/suite.log"; then
+        problems+=("un test en échec sans message")
+    fi
+    english=$(grep -oE 'timeout expired|Received signal|Early exit|Assertion .* failed|\(after this point\)' \
+        "$dir/resultats.json" 2>/dev/null | head -n 1)
+    [ -n "$english" ] && problems+=("message anglais de Check : « $english »")
+    [ "$(echo "$elapsed > $limit" | bc)" -eq 1 ] && problems+=("trop long : ${elapsed%.*} s > $limit s")
+    [ -n "$left" ] && problems+=("processus restants : $left")
+    if [ "$(echo "$elapsed > $longest" | bc)" -eq 1 ]; then
+        longest=$elapsed
+        longest_name="$exo/$file"
+    fi
+    fails=$(grep -c '^echec' "$dir/resultats.txt" 2>/dev/null)
+    total=$(wc -l <"$dir/resultats.txt" 2>/dev/null)
+    if [ ${#problems[@]} -eq 0 ]; then
+        printf "  ✔ hostile %s/%s refusé en %.1f s (%s/%s tests en échec), rien ne reste\n" \
+            "$exo" "$file" "$elapsed" "${fails:-?}" "${total:-?}"
+    else
+        bad=$((bad + 1))
+        printf "  ✘ hostile %s/%s (%.1f s) : %s\n" "$exo" "$file" "$elapsed" \
+            "$(printf '%s ; ' "${problems[@]}" | sed 's/ ; $//')"
+        grep -A1 '✘' "$dir/suite.log" | head -n 8 | cut -c1-200 | sed 's/^/      /'
+    fi
+done
+printf "  %d copies hostiles, %d vérifications non conformes ; la plus longue à noter : %.1f s (%s, délais × %s)\n" \
+    "$count" "$bad" "$longest" "$longest_name" "$mult"
+[ "$bad" -eq 0 ]
