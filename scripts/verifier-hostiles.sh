@@ -33,6 +33,9 @@
 # donc le chemin de make test), avec les délais normaux. Exige moins de
 # 180 s et aucun processus restant.
 set -u
+
+# greater A B : vrai si A > B (nombres décimaux ; awk est partout, bc non).
+greater() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 build=${BUILD:-build}
 make=${MAKE:-make}
 mult=${TD6_HOSTILES_MULTIPLICATEUR:-0.2}
@@ -72,15 +75,14 @@ if [ "${1:-}" = "--copie-entiere" ]; then
     mark=copie-entiere-$$
     start=$(date +%s.%N)
     TD6_CLASSE=$class-notes TD6_MARQUE=$mark scripts/noter-classe.sh "$class" "$@" >"$class.log" 2>&1
-    elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+    elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.3f", a - b }')
     sleep 0.5
     left=$(survivors "$mark")
     kill_survivors "$mark"
     sed 's/^/  /' "$class.log"
     printf "copie entière hostile « %s » (%d exercices) notée en %.1f s ; processus restants : %s\n" \
         "$kind" "$#" "$elapsed" "${left:-aucun}"
-    ok=$(echo "$elapsed < 180" | bc)
-    [ "$ok" -eq 1 ] && [ -z "$left" ]
+    greater 180 "$elapsed" && [ -z "$left" ]
     exit
 fi
 
@@ -145,7 +147,7 @@ for h in "${hostiles[@]}"; do
     TD6_BIN=$dir TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$dir/resultats NO_COLOR=1 \
         "$build/tests/$exo/suite" >"$dir/suite.log" 2>&1
     rc=$?
-    elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+    elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.3f", a - b }')
     sleep 0.2
     left=$(survivors "$mark")
     kill_survivors "$mark"
@@ -169,9 +171,9 @@ for h in "${hostiles[@]}"; do
     english=$(grep -oE 'timeout expired|Received signal|Early exit|Assertion .* failed|\(after this point\)' \
         "$dir/resultats.json" 2>/dev/null | head -n 1)
     [ -n "$english" ] && problems+=("message anglais de Check : « $english »")
-    [ "$(echo "$elapsed > $limit" | bc)" -eq 1 ] && problems+=("trop long : ${elapsed%.*} s > $limit s")
+    greater "$elapsed" "$limit" && problems+=("trop long : ${elapsed%.*} s > $limit s")
     [ -n "$left" ] && problems+=("processus restants : $left")
-    if [ "$(echo "$elapsed > $longest" | bc)" -eq 1 ]; then
+    if greater "$elapsed" "$longest"; then
         longest=$elapsed
         longest_name="$exo/$file"
     fi

@@ -77,26 +77,39 @@ for exo in "$@"; do
     done
 done
 
-echo "== Les solutions passent tous les tests"
-for exo in "$@"; do
-    if run_suite "$exo" "$build/solutions/$exo" "solutions/$exo"; then
-        pass "solutions/$exo : $(grep -c '^ok' "$verif/solutions/$exo.txt") tests réussis"
-    else
-        fail "solutions/$exo échoue :"
-        grep -A1 '✘' "$verif/solutions/$exo.log" | sed 's/^/      /'
-    fi
+# Les suites tournent en parallèle ($TD6_JOBS à la fois, 6 par défaut) :
+# elles passent presque tout leur temps à attendre (latence du serveur,
+# délais des programmes bloqués), chacune avec son propre serveur sur un
+# port libre. Les verdicts ne dépendent d'aucun chronomètre, donc pas de
+# la charge. Le compte rendu, lui, est écrit ensuite, dans l'ordre.
+jobs_max=${TD6_JOBS:-6}
+
+# run_job EXO DOSSIER_BIN NOM : run_suite, plus son code et sa durée.
+run_job() {
+    local t0=$SECONDS
+    run_suite "$@"
+    echo $? >"$verif/$3.rc"
+    echo $((SECONDS - t0)) >"$verif/$3.duree"
+}
+
+launch() {
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+    run_job "$@" &
+}
+
+# Les vérifications des outils (démo, images, copies hostiles...) :
+# chaque scripts/verifier-*.sh est une vérification de plus, réussie si son
+# code de sortie est 0. Elles tournent à côté des suites.
+extras=()
+for extra in scripts/verifier-*.sh; do
+    [ -x "$extra" ] || continue
+    extras+=("$extra")
+    name=$(basename "$extra" .sh)
+    { "$extra" "$@" >"$verif/$name.log" 2>&1; echo $? >"$verif/$name.rc"; } &
 done
 
-echo "== Chaque squelette de td6/ échoue à sa suite"
-for exo in "$@"; do
-    if run_suite "$exo" "$build/td6/$exo" "td6/$exo"; then
-        fail "td6/$exo passe tous les tests alors que c'est un squelette"
-    else
-        pass "td6/$exo refusé ($(grep -c '^echec' "$verif/td6/$exo.txt" 2>/dev/null || echo '?') tests en échec)"
-    fi
-done
-
-echo "== Chaque mutant échoue, et là où il le doit"
+# Les mutants d'abord : ce sont les plus longs (ceux qui bloquent attendent
+# leur délai).
 for m in "${mutant_sources[@]}"; do
     exo=$(basename "$(dirname "$m")")
     file=$(basename "$m" .c)
@@ -109,28 +122,67 @@ for m in "${mutant_sources[@]}"; do
     done
     rm -f "$dir/$prog"
     cp "$build/${m%.c}" "$dir/$prog"
-    if run_suite "$exo" "$dir" "mutants/$exo/$file"; then
+    launch "$exo" "$dir" "mutants/$exo/$file"
+done
+for exo in "$@"; do
+    launch "$exo" "$build/solutions/$exo" "solutions/$exo"
+    launch "$exo" "$build/td6/$exo" "td6/$exo"
+done
+wait
+
+rc() { cat "$verif/$1.rc" 2>/dev/null || echo 99; }
+took() { echo "$(cat "$verif/$1.duree" 2>/dev/null || echo '?') s"; }
+
+echo "== Les solutions passent tous les tests"
+for exo in "$@"; do
+    if [ "$(rc "solutions/$exo")" -eq 0 ]; then
+        pass "solutions/$exo : $(grep -c '^ok' "$verif/solutions/$exo.txt") tests réussis ($(took "solutions/$exo"))"
+    else
+        fail "solutions/$exo échoue :"
+        grep -A1 '✘' "$verif/solutions/$exo.log" | sed 's/^/      /'
+    fi
+done
+
+echo "== Chaque squelette de td6/ échoue à sa suite"
+for exo in "$@"; do
+    if [ "$(rc "td6/$exo")" -eq 0 ]; then
+        fail "td6/$exo passe tous les tests alors que c'est un squelette"
+    else
+        pass "td6/$exo refusé ($(grep -c '^echec' "$verif/td6/$exo.txt" 2>/dev/null || echo '?') tests en échec, $(took "td6/$exo"))"
+    fi
+done
+
+echo "== Chaque mutant échoue, et là où il le doit"
+for m in "${mutant_sources[@]}"; do
+    exo=$(basename "$(dirname "$m")")
+    file=$(basename "$m" .c)
+    name=mutants/$exo/$file
+    if [ "$(rc "$name")" -eq 0 ]; then
         fail "mutant $exo/$file : la suite passe, le défaut n'est pas détecté"
         continue
     fi
     missing=""
     for t in $(sed -n 's/.*@echoue[[:space:]]\+\([A-Za-z0-9_]\+\).*/\1/p' "$m"); do
-        grep -qx "echec $t" "$verif/mutants/$exo/$file.txt" || missing="$missing $t"
+        grep -qx "echec $t" "$verif/$name.txt" || missing="$missing $t"
     done
     if [ -n "$missing" ]; then
         fail "mutant $exo/$file : refusé, mais ces tests auraient dû échouer :$missing"
     else
-        pass "mutant $exo/$file refusé ($(grep '^echec' "$verif/mutants/$exo/$file.txt" | cut -d' ' -f2 | tr '\n' ' '))"
+        pass "mutant $exo/$file refusé ($(grep '^echec' "$verif/$name.txt" | cut -d' ' -f2 | paste -sd' '), $(took "$name"))"
     fi
 done
 
-# Les vérifications des outils (démo, images, copies hostiles...) : chaque
-# scripts/verifier-*.sh est une vérification de plus, réussie si son code de
-# sortie est 0.
-for extra in scripts/verifier-*.sh; do
-    [ -x "$extra" ] || continue
+# Les vérifications des outils, lancées plus haut en même temps que les
+# suites : on affiche maintenant ce qu'elles ont dit.
+for extra in "${extras[@]}"; do
+    name=$(basename "$extra" .sh)
     echo "== $(sed -n 's/^# verifier-[a-z-]*\.sh — //p' "$extra" | head -n 1)"
-    if "$extra" "$@"; then pass "$(basename "$extra")"; else fail "$(basename "$extra")"; fi
+    cat "$verif/$name.log"
+    if [ "$(cat "$verif/$name.rc" 2>/dev/null || echo 99)" -eq 0 ]; then
+        pass "$(basename "$extra")"
+    else
+        fail "$(basename "$extra")"
+    fi
 done
 
 echo

@@ -264,7 +264,20 @@ void check_all_in_flight(const char *prog)
      * toutes en vol avant que la première réponse n'arrive. */
     td6_server_start(300);
     course_reads(reads, urls);
-    td6_result r = td6_run(prog, NULL, NULL, 30);
+    /* Toutes ensemble, les 160 requêtes prennent environ 0,3 s ; l'une après
+     * l'autre, 48 s. Au-delà de 12 s, inutile d'attendre la fin pour
+     * conclure (et la correction d'une classe reste rapide). */
+    td6_result r = td6_run(prog, NULL, NULL, 12);
+    if (r.timed_out) {
+        td6_stats st = td6_server_stats();
+
+        ck_abort_msg("%s : toujours pas fini après %.0f s, alors que 160 requêtes lancées "
+                     "ensemble prennent environ 0,3 s ici. Le serveur n'a vu que %ld requêtes "
+                     "simultanées au plus (%ld reçues) : les poignées partent-elles une à "
+                     "une, chacune après la fin de la précédente ? Ajoutez-les toutes à la "
+                     "poignée multi AVANT la boucle.", prog, td6_scaled(12), st.peak,
+                     st.requests);
+    }
     td6_require_finished(&r, prog);
     td6_stats st = td6_server_stats();
 
