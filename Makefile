@@ -79,7 +79,7 @@ $(BUILD)/%: %.c $(COMMUN) commun/commun.h
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
 .SECONDEXPANSION:
-$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c) $(HARNESS) tests/lib/td6_test.h
+$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) tests/lib/td6_test.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
 	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
