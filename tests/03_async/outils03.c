@@ -139,26 +139,6 @@ static pid_t find_child(pid_t parent, const char *name)
     return found;
 }
 
-/* Nombre de threads de `pid` (entrées de /proc/<pid>/task), -1 s'il a
- * disparu. */
-static long count_threads(pid_t pid)
-{
-    char path[64];
-    DIR *task;
-    struct dirent *e;
-    long n = 0;
-
-    snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
-    task = opendir(path);
-    if (task == NULL)
-        return -1;
-    while ((e = readdir(task)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(task);
-    return n;
-}
-
 /* Le corps de l'échantillonneur : un thread du processus du test. (Pas un
  * processus enfant : le harnais compte et tue, à la fin du programme testé,
  * tout processus lancé par le test.) */
@@ -176,7 +156,7 @@ static void *sampler_main(void *arg)
             pid = find_child(s->parent, s->prog);
         if (pid == 0)
             continue;
-        n = count_threads(pid);
+        n = td6_thread_count(pid);
         if (n < 0) {   /* il a disparu */
             pid = 0;
             continue;

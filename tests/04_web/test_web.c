@@ -277,23 +277,12 @@ static size_t keep_body(char *data, size_t size, size_t n, void *userdata)
     return size * n;
 }
 
-/* Nombre de threads du processus `pid` (entrées de /proc/pid/task). */
+/* Nombre de threads du processus `pid`, 0 s'il a disparu. */
 static int thread_count(pid_t pid)
 {
-    char path[64];
-    DIR *dir;
-    struct dirent *e;
-    int n = 0;
+    long n = td6_thread_count(pid);
 
-    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    dir = opendir(path);
-    if (dir == NULL)
-        return 0;
-    while ((e = readdir(dir)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(dir);
-    return n;
+    return n < 0 ? 0 : (int)n;
 }
 
 /* `n` clients demandent `url` EN MÊME TEMPS (une multi-poignée libcurl

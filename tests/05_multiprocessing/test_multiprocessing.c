@@ -63,29 +63,6 @@ static const long SMALL[] = { 1000, 2000, 3000, 4000, 5000, 6000 };
 
 /* ---- Outils ------------------------------------------------------------- */
 
-/* La formule fermée : Σ_{i<n} i² = n(n-1)(2n-1)/6, sur 128 bits. */
-static unsigned __int128 expected_sum(long n)
-{
-    unsigned __int128 m = (unsigned __int128)n;
-
-    return n < 2 ? 0 : m * (m - 1) * (2 * m - 1) / 6;
-}
-
-static char *u128_text(unsigned __int128 v, char buf[48])
-{
-    char tmp[48];
-    size_t k = 0;
-
-    do {
-        tmp[k++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v != 0);
-    for (size_t i = 0; i < k; i++)
-        buf[i] = tmp[k - 1 - i];
-    buf[k] = '\0';
-    return buf;
-}
-
 /* Lance `prog` [-j jobs] numbers... ; jobs = 0 : sans -j. */
 static td6_result run_numbers(const char *prog, int jobs, const long *numbers, size_t count,
                               const char *const *env, double timeout_s)
@@ -123,11 +100,11 @@ static void check_output(const char *prog, const td6_result *r, const long *numb
                   "« Duration <s> seconds »), %zu lues. Sortie : « %.400s »%s%s", prog,
                   count + 1, n, r->out, *hint ? "\n" : "", hint);
     for (size_t i = 0; i < count; i++) {
-        unsigned __int128 sum = expected_sum(numbers[i]);
+        unsigned __int128 sum = td6_sum_squares(numbers[i]);
         bool beyond_64 = (sum >> 64) != 0;
 
         snprintf(expected, sizeof expected, "cpu_bound(%ld) = %s", numbers[i],
-                 u128_text(sum, value));
+                 td6_u128_text(sum, value));
         ck_assert_msg(strcmp(lines[i], expected) == 0,
                       "%s, ligne %zu : attendu « %s », lu « %s ».%s%s", prog, i + 1, expected,
                       lines[i], beyond_64 ? " " : (*hint ? " " : ""),

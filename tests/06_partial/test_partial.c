@@ -24,24 +24,7 @@ typedef unsigned __int128 u128;
 /* Ce que le programme doit afficher pour n et k. */
 static u128 expected_sum(long n, long k)
 {
-    u128 un = (u128)n;
-
-    return un * (un - 1) * (2 * un - 1) / 6 + (u128)k * un;
-}
-
-static char *u128_text(u128 value, char *buf)
-{
-    char tmp[48];
-    size_t len = 0;
-
-    do {
-        tmp[len++] = (char)('0' + (int)(value % 10));
-        value /= 10;
-    } while (value != 0);
-    for (size_t i = 0; i < len; i++)
-        buf[i] = tmp[len - 1 - i];
-    buf[len] = '\0';
-    return buf;
+    return td6_sum_squares(n) + (u128)k * (u128)n;
 }
 
 /* Pourquoi la valeur lue peut être fausse : on reconnaît les erreurs
@@ -55,16 +38,16 @@ static const char *diagnose(const char *seen, long n, long k, size_t position)
                         "(partial_call), ou number2 est ignoré."
                       : "Le résultat vaut 0 : partial_call appelle-t-il vraiment la fonction "
                         "liée ?";
-    if (strcmp(seen, u128_text(expected_sum(n, 0), buf)) == 0)
+    if (strcmp(seen, td6_u128_text(expected_sum(n, 0), buf)) == 0)
         return "C'est Σ i² sans number2 : number2 est ignoré (dans cpu_bound, dans "
                "partial_call, ou le partial ne l'a pas reçu de -k).";
-    if (strcmp(seen, u128_text(expected_sum(n, k) & (u128)UINT64_MAX, buf)) == 0)
+    if (strcmp(seen, td6_u128_text(expected_sum(n, k) & (u128)UINT64_MAX, buf)) == 0)
         return "C'est la bonne somme tronquée à 64 bits : elle a débordé. Calculez-la en "
                "unsigned __int128 (Σ i² dépasse 2^64 dès n = 5 000 000).";
     if (position > 0)
         return "Les lignes précédentes sont justes, pas celle-ci : l'argument lié (le "
                "partial) est partagé par tous les appels ; aucun appel ne doit le modifier.";
-    if (k != 10 && strcmp(seen, u128_text(expected_sum(n, 10), buf)) == 0)
+    if (k != 10 && strcmp(seen, td6_u128_text(expected_sum(n, 10), buf)) == 0)
         return "C'est la somme avec number2 = 10 : la valeur du cours est écrite en dur, "
                "au lieu de celle de -k.";
     return "Vérifiez cpu_bound : la somme des i * i + number2 pour i de 0 à n - 1.";
@@ -104,7 +87,7 @@ static void check_output(const td6_result *r, const long *numbers, size_t count,
 
         snprintf(prefix, sizeof prefix, "cpu_bound(%ld, %ld) = ", numbers[i], k);
         snprintf(want, sizeof want, "%s%s", prefix,
-                 u128_text(expected_sum(numbers[i], k), digits));
+                 td6_u128_text(expected_sum(numbers[i], k), digits));
         if (strcmp(lines[i], want) == 0)
             continue;
         ck_assert_msg(strncmp(lines[i], prefix, strlen(prefix)) == 0,

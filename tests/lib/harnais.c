@@ -1343,3 +1343,46 @@ size_t td6_count(const char *text, const char *needle)
         n++;
     return n;
 }
+
+/* ---- Valeurs attendues ------------------------------------------------- */
+
+unsigned __int128 td6_sum_squares(long n)
+{
+    unsigned __int128 m = (unsigned __int128)n;
+
+    return n < 2 ? 0 : m * (m - 1) * (2 * m - 1) / 6;
+}
+
+char *td6_u128_text(unsigned __int128 value, char buf[48])
+{
+    char tmp[48];
+    size_t len = 0;
+
+    /* Les chiffres sortent de droite à gauche : on les remet dans l'ordre. */
+    do {
+        tmp[len++] = (char)('0' + (int)(value % 10));
+        value /= 10;
+    } while (value != 0);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = tmp[len - 1 - i];
+    buf[len] = '\0';
+    return buf;
+}
+
+long td6_thread_count(pid_t pid)
+{
+    char path[64];
+    DIR *task;
+    struct dirent *e;
+    long n = 0;
+
+    snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+    task = opendir(path);
+    if (task == NULL)
+        return -1;
+    while ((e = readdir(task)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(task);
+    return n;
+}

@@ -210,6 +210,18 @@ void td6_lines_free(char **lines, size_t n);
 /* Nombre d'occurrences (sans chevauchement) de `needle` dans `text`. */
 size_t td6_count(const char *text, const char *needle);
 
+/* ---- Valeurs attendues ------------------------------------------------- */
+
+/* Σ_{i<n} i² = n(n−1)(2n−1)/6, exacte sur 128 bits (0 pour n < 2). */
+unsigned __int128 td6_sum_squares(long n);
+
+/* `value` en décimal dans buf (48 octets suffisent) ; renvoie buf. */
+char *td6_u128_text(unsigned __int128 value, char buf[48]);
+
+/* Nombre de threads du processus `pid` (entrées de /proc/<pid>/task),
+ * -1 s'il n'existe plus. */
+long td6_thread_count(pid_t pid);
+
 /* ---- Réservé au harnais (principal.c) ---------------------------------- */
 
 /* Nom du test en cours (posé par principal.c dans le processus du test). */
