@@ -45,6 +45,7 @@ SUITES := $(patsubst %,$(BUILD)/tests/%/suite,$(EXOS))
 MUTANTS := $(patsubst %.c,$(BUILD)/%,$(wildcard $(patsubst %,tests/mutants/%/*.c,$(EXOS))))
 BILAN := $(BUILD)/tests/bilan
 HARNESS := tests/lib/harnais.c tests/lib/principal.c
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 COMMUN := commun/commun.c
 
 # Les options de compilation viennent de pkg-config, une fois les
@@ -99,7 +100,10 @@ outils: $(SERVEUR) $(SUITES) $(BILAN)
 test: outils
 	@scripts/tester.sh "$(SRC)" $(EXOS)
 
-check: outils
+# Les outils se compilent sur tous les cœurs ; les suites aussi tournent en
+# parallèle (voir scripts/verifier.sh).
+check:
+	@$(MAKE) --no-print-directory -s -j$(NPROC) outils
 	@scripts/verifier.sh $(EXOS)
 
 run: $(SERVEUR)

@@ -38,7 +38,7 @@ start=$(date +%s)
 
 echo "== Compilation : solutions, squelettes, mutants (avec -Wall -Wextra -Werror)"
 for src in solutions td6; do
-    if "$make" --no-print-directory -s programmes SRC=$src >"$verif/$src.compil" 2>&1; then
+    if "$make" --no-print-directory -s -j"$(nproc 2>/dev/null || echo 2)" programmes SRC=$src >"$verif/$src.compil" 2>&1; then
         pass "$src/ compile"
     else
         fail "$src/ ne compile pas"
@@ -53,7 +53,7 @@ for exo in "$@"; do
 done
 if [ ${#mutant_sources[@]} -gt 0 ]; then
     targets=$(printf "$build/%s\n" "${mutant_sources[@]%.c}")
-    if "$make" --no-print-directory -s $targets >"$verif/mutants.compil" 2>&1; then
+    if "$make" --no-print-directory -s -j"$(nproc 2>/dev/null || echo 2)" $targets >"$verif/mutants.compil" 2>&1; then
         pass "les ${#mutant_sources[@]} mutants compilent"
     else
         fail "des mutants ne compilent pas"
