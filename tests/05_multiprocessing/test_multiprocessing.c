@@ -16,8 +16,8 @@
  *   - les processus restants : le test se déclare « subreaper »
  *     (PR_SET_CHILD_SUBREAPER) ; un enfant que le programme laisse derrière
  *     lui (zombie jamais attendu, ou encore vivant) lui est alors rattaché
- *     au lieu de partir vers init, et le test le compte à coup sûr (voir
- *     run_counting_orphans) ;
+ *     au lieu de partir vers init, et le harnais le compte à coup sûr
+ *     (td6_result.zombies et leftover_count) ;
  *   - un ouvrier tué : TD6_TUER_ITEM=<indice> fait que l'ouvrier de
  *     multiproc qui reçoit cet élément se tue avec SIGKILL (voir l'en-tête
  *     de multiproc.c). Le programme doit le dire, rendre les autres
@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -209,69 +208,6 @@ static void check_trace_items(const char *prog, const trace_line *t, size_t n,
 
 /* ---- Processus laissés derrière ---------------------------------------- */
 
-/* Lance `prog` args... (sorties jetées), attend sa fin, puis compte les
- * processus qu'il a laissés derrière lui.
- *
- * Le test se déclare d'abord « subreaper » (PR_SET_CHILD_SUBREAPER) : quand
- * le programme se termine, le noyau rattache ses enfants restants à ce
- * processus de test au lieu de init, AVANT que sa fin ne soit visible par
- * waitpid. Juste après l'avoir attendu, tout enfant que nous avons est donc
- * un enfant du programme qu'il n'a pas attendu : un zombie (fini, jamais
- * attendu par waitpid) ou un ouvrier encore vivant. On les compte, on tue
- * les vivants et on les ramasse. td6_run ne suffit pas ici : il ne compte
- * que les restes vivants, et ramasse lui-même les zombies.
- * *status reçoit le code de sortie (-1 : tué par un signal ou délai). */
-static int run_counting_orphans(const char *prog, const char *const *args, int *status)
-{
-    char *path = strdup(td6_program(prog));
-    const char *argv[20] = { path };
-    double deadline = td6_scaled(20);
-    int wstatus = 0, count = 0;
-    pid_t pid, w;
-
-    for (size_t i = 0; args[i] != NULL && i < 18; i++)
-        argv[i + 1] = args[i];
-    ck_assert_msg(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0,
-                  "prctl(PR_SET_CHILD_SUBREAPER) a échoué : test impossible ici.");
-    fflush(NULL);
-    pid = fork();
-    ck_assert_msg(pid >= 0, "fork : %s", strerror(errno));
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        setpgid(0, 0);
-        dup2(null, STDIN_FILENO);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-        execv(path, (char *const *)argv);
-        _exit(127);
-    }
-    setpgid(pid, pid);
-    while ((w = waitpid(pid, &wstatus, WNOHANG)) == 0 && deadline > 0) {
-        usleep(10000);
-        deadline -= 0.01;
-    }
-    if (w == 0) {   /* délai dépassé */
-        kill(-pid, SIGKILL);
-        waitpid(pid, &wstatus, 0);
-        wstatus = -1;
-    }
-    /* Le programme est fini : ses enfants restants sont maintenant les
-     * nôtres. D'abord les zombies (déjà finis)... */
-    while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
-        count++;
-    /* ... puis, s'il reste des enfants vivants (w == 0), on les tue. */
-    if (w == 0) {
-        kill(-pid, SIGKILL);
-        while (waitpid(-1, NULL, 0) > 0)
-            count++;
-    }
-    *status = (wstatus != -1 && WIFEXITED(wstatus)) ? WEXITSTATUS(wstatus) : -1;
-    free(path);
-    return count;
-}
-
 /* ---- Résultats exacts -------------------------------------------------- */
 
 static void exact_for(const char *prog, int jobs)
@@ -427,17 +363,22 @@ static void test_threads_plusieurs_threads(void)
 static void test_multiproc_sans_zombie(void)
 {
     static const char *const args[] = { "-j", "2", "1000", "2000", "3000", "4000", NULL };
-    int status;
-    int orphans = run_counting_orphans(PROC, args, &status);
+    td6_result r = td6_run(PROC, args, NULL, 20);
+    int orphans = r.zombies + r.leftover_count;
 
-    ck_assert_msg(status == 0, "multiproc -j 2 1000 2000 3000 4000 : code de sortie 0 "
-                  "attendu, lu %d (-1 : tué ou délai dépassé).", status);
+    /* Les restes vivants font déjà échouer td6_require_finished ; on juge
+     * d'abord l'ensemble, avec le message propre à ce chapitre. */
     ck_assert_msg(orphans == 0,
                   "multiproc : %d processus enfant(s) existaient encore quand le programme "
-                  "s'est terminé : des zombies (ouvriers finis mais jamais attendus) ou des "
-                  "ouvriers encore vivants. Le parent doit attendre chacun de ses enfants avec "
-                  "waitpid avant de finir : c'est waitpid qui fait disparaître un enfant "
-                  "terminé de la table des processus.", orphans);
+                  "s'est terminé (%d zombie(s), %d encore vivant(s)) : des ouvriers finis "
+                  "mais jamais attendus, ou des ouvriers encore en vie. Le parent doit "
+                  "attendre chacun de ses enfants avec waitpid avant de finir : c'est waitpid "
+                  "qui fait disparaître un enfant terminé de la table des processus.",
+                  orphans, r.zombies, r.leftover_count);
+    td6_require_finished(&r, PROC);
+    ck_assert_msg(r.status == 0, "multiproc -j 2 1000 2000 3000 4000 : code de sortie 0 "
+                  "attendu, lu %d.", r.status);
+    td6_result_free(&r);
 }
 
 static void test_multiproc_ouvrier_tue(void)

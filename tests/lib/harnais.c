@@ -299,6 +299,9 @@ static size_t keep_list(pid_t *keep)
 /* Les noms des derniers descendants comptés : « nom (pid N, état S) », et
  * le temps processeur qu'ils ont consommé en tout. */
 static char descendants_names[256];
+/* Zombies parmi ces descendants au dernier relevé : des enfants finis que
+ * leur parent n'a jamais attendus (le test, « subreaper », en hérite). */
+static size_t descendants_zombies;
 static unsigned long long descendants_cpu;
 
 /* Nombre de processus vivants lancés par le test, hors serveur et hors
@@ -313,9 +316,12 @@ static size_t count_descendants(void)
 
     live = mark_descendants(all, n, in_tree, getpid(), keep, n_keep);
     descendants_cpu = 0;
-    for (size_t i = 0; i < n; i++)
+    descendants_zombies = 0;
+    for (size_t i = 0; i < n; i++) {
         if (in_tree[i])
             descendants_cpu += all[i].cpu;
+        descendants_zombies += in_tree[i] && all[i].state == 'Z';
+    }
     descendants_names[0] = '\0';
     for (size_t i = 0; i < n && named < 3 && live > 0; i++) {
         char path[64], comm[64] = "?";
@@ -698,9 +704,11 @@ static bool drain(int fd, buffer *b)
 /* Après la fin du programme : ses descendants encore vivants, attendus au
  * plus 1 s (le temps qu'un enfant qui finit disparaisse, même sur une
  * machine très chargée). */
-static int count_leftovers(char *names, size_t size)
+static int count_leftovers(char *names, size_t size, int *zombies)
 {
     size_t live = count_descendants();
+
+    *zombies = (int)descendants_zombies;
 
     for (int i = 0; i < 100 && live > 0; i++) {
         usleep(10000);
@@ -846,7 +854,8 @@ static void collect(td6_result *r, int out, int err, double timeout, double sile
         }
     }
     if (reaped && !r->too_many_processes && !r->flooded)
-        r->leftover_count = count_leftovers(leftover_names, sizeof leftover_names);
+        r->leftover_count = count_leftovers(leftover_names, sizeof leftover_names,
+                                            &r->zombies);
     r->leftovers = r->leftover_count > 0;
     kill(-r->pid, SIGKILL);
     if (!reaped)

@@ -108,6 +108,7 @@ typedef struct {
     bool too_many_processes;  /* arrêté : plus de $TD6_MAX_PROCESSUS processus */
     int processes;      /* nombre maximal de processus vus en même temps */
     int leftover_count; /* combien de processus il a laissés (tués depuis) */
+    int zombies;        /* enfants finis qu'il n'a jamais attendus (waitpid) */
     bool idle;          /* arrêté car inactif : ni sortie, ni calcul, ni requête */
     bool silent;        /* arrêté car silencieux : ni sortie ni requête (silence_s) */
     bool repeat;        /* déjà bloqué dans un test précédent : silence court */
