@@ -8,6 +8,8 @@
 #   asynchrone          sans limite : idéal L (tout part en même temps)
 #   asynchrone -m M     M connexions au plus : idéal ceil(160 / M) × L
 #   boucle              la boucle écrite à la main : idéal L
+# puis asynchrone contre un second serveur SANS latence : ce temps-là n'est
+# que du travail (le coût fixe d'ouvrir, servir et fermer 160 connexions).
 # Le rapport mesuré / idéal dit ce que coûtent libcurl, la boucle et la
 # machine : 1,00 serait parfait. Pour une latence de 50 ms, quelques
 # millisecondes de travail réel pèsent déjà : le rapport d'asynchrone sans
@@ -29,17 +31,20 @@ make --no-print-directory -s BUILD="$build" "$build/solutions/03_async/asynchron
 dir=$build/solutions/03_async
 serveur=$build/serveur/serveur
 
-# Le serveur local, sur un port libre ; sa première ligne est son URL.
+# start_server LATENCE FICHIER : lance un serveur local sur un port libre,
+# écrit son PID dans FICHIER.pid ; affiche son URL (sa première ligne).
 tmp=$(mktemp -d)
-server_pid=
-trap '[ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; }; rm -rf "$tmp"' EXIT
-"$serveur" -p 0 -l "$latency" >"$tmp/serveur.out" 2>"$tmp/serveur.err" &
-server_pid=$!
-for _ in $(seq 100); do
-    [ -s "$tmp/serveur.out" ] && break
-    sleep 0.05
-done
-url=$(head -n 1 "$tmp/serveur.out")
+trap 'for f in "$tmp"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+start_server() {
+    "$serveur" -p 0 -l "$1" >"$tmp/$2.out" 2>"$tmp/$2.err" &
+    echo $! >"$tmp/$2.pid"
+    for _ in $(seq 100); do
+        [ -s "$tmp/$2.out" ] && break
+        sleep 0.05
+    done
+    head -n 1 "$tmp/$2.out"
+}
+url=$(start_server "$latency" serveur)
 [ -n "$url" ] || { echo "bench-03 : le serveur local n'a pas démarré" >&2; cat "$tmp/serveur.err" >&2; exit 1; }
 
 # median NOMBRES... : la médiane (nombre impair de valeurs).
@@ -59,25 +64,44 @@ echo "configuration,ideal_s,mesure_s,rapport" >"$csv"
 echo "Chapitre 03 : $sites URL, latence $latency ms, médiane de $runs exécutions"
 echo "charge de la machine au départ : $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cœurs)"
 printf '%-18s %10s %12s %9s\n' "configuration" "idéal (s)" "mesuré (s)" "rapport"
-for c in "${configurations[@]}"; do
-    IFS='|' read -r name prog args max <<<"$c"
-    times=()
+# measure URL PROGRAMME ARGUMENTS : médiane des durées annoncées sur $runs
+# exécutions (et arrêt si une page manque).
+measure() {
+    local out reads times=()
     for _ in $(seq "$runs"); do
         # shellcheck disable=SC2086
-        out=$(TD6_SERVER=$url "$dir/$prog" $args 2>/dev/null)
+        out=$(TD6_SERVER=$1 "$dir/$2" $3 2>/dev/null)
         reads=$(grep -c '^Read ' <<<"$out" || true)
         if [ "$reads" -ne "$sites" ]; then
-            echo "bench-03 : $name n'a lu que $reads pages sur $sites" >&2
+            echo "bench-03 : $2 $3 n'a lu que $reads pages sur $sites" >&2
             exit 1
         fi
         times+=("$(sed -n 's/^Downloaded [0-9]* in \([0-9.]*\) seconds$/\1/p' <<<"$out")")
     done
-    measured=$(median "${times[@]}")
+    median "${times[@]}"
+}
+
+for c in "${configurations[@]}"; do
+    IFS='|' read -r name prog args max <<<"$c"
+    measured=$(measure "$url" "$prog" "$args")
     ideal=$(awk -v n="$sites" -v m="$max" -v l="$latency" \
         'BEGIN { w = m > 0 ? m : n; printf "%.3f", int((n + w - 1) / w) * l / 1000 }')
     ratio=$(awk -v m="$measured" -v i="$ideal" 'BEGIN { printf "%.2f", m / i }')
     printf '%-18s %10s %12s %9s\n' "$name" "$ideal" "$measured" "$ratio"
     echo "$name,$ideal,$measured,$ratio" >>"$csv"
+    [ "$name" = asynchrone ] && async_measured=$measured
 done
+
+# Le coût fixe : les mêmes 160 URL contre un serveur SANS latence. Ce temps
+# n'est fait que de travail (ouvrir 160 connexions, envoyer, lire, fermer) ;
+# la mesure à latence L devrait valoir à peu près L + ce coût fixe.
+url0=$(start_server 0 serveur0)
+[ -n "$url0" ] || { echo "bench-03 : le serveur sans latence n'a pas démarré" >&2; exit 1; }
+fixed=$(measure "$url0" asynchrone "")
+printf '%-18s %10s %12s %9s\n' "asynchrone, L = 0" "0.000" "$fixed" "—"
+echo "asynchrone latence 0,0.000,$fixed," >>"$csv"
+awk -v l="$latency" -v f="$fixed" -v m="$async_measured" 'BEGIN {
+    printf "asynchrone à L = %d ms : %.3f s, au plus L + coût fixe = %.3f s " \
+           "(une partie du travail se fait pendant l'\''attente)\n", l, m, l / 1000 + f }'
 echo "charge de la machine à la fin : $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "CSV : $csv"
