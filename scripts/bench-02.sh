@@ -25,19 +25,11 @@ workers=("$@")
 
 make --no-print-directory -s BUILD="$build" SRC=solutions EXO=02 all >/dev/null
 prog=$build/solutions/02_threads/threads
-serveur=$build/serveur/serveur
 
-# Le serveur local, sur un port libre ; sa première ligne est son URL.
-tmp=$(mktemp -d)
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-"$serveur" -p 0 -l "$latency" >"$tmp/serveur.out" 2>"$tmp/serveur.err" &
-server_pid=$!
-for _ in $(seq 100); do
-    [ -s "$tmp/serveur.out" ] && break
-    sleep 0.05
-done
-url=$(head -n 1 "$tmp/serveur.out")
-[ -n "$url" ] || { echo "bench-02 : le serveur local n'a pas démarré" >&2; cat "$tmp/serveur.err" >&2; exit 1; }
+# Le serveur local, sur un port libre (scripts/serveur-local.sh).
+. scripts/serveur-local.sh
+lancer_serveur "$latency"
+url=$serveur_url
 
 # median NOMBRES... : la médiane (nombre impair de valeurs).
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

@@ -29,23 +29,11 @@ sites=160
 make --no-print-directory -s BUILD="$build" "$build/solutions/03_async/asynchrone" \
     "$build/solutions/03_async/boucle" "$build/serveur/serveur" >/dev/null
 dir=$build/solutions/03_async
-serveur=$build/serveur/serveur
 
-# start_server LATENCE FICHIER : lance un serveur local sur un port libre,
-# écrit son PID dans FICHIER.pid ; affiche son URL (sa première ligne).
-tmp=$(mktemp -d)
-trap 'for f in "$tmp"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-start_server() {
-    "$serveur" -p 0 -l "$1" >"$tmp/$2.out" 2>"$tmp/$2.err" &
-    echo $! >"$tmp/$2.pid"
-    for _ in $(seq 100); do
-        [ -s "$tmp/$2.out" ] && break
-        sleep 0.05
-    done
-    head -n 1 "$tmp/$2.out"
-}
-url=$(start_server "$latency" serveur)
-[ -n "$url" ] || { echo "bench-03 : le serveur local n'a pas démarré" >&2; cat "$tmp/serveur.err" >&2; exit 1; }
+# Le serveur local, sur un port libre (scripts/serveur-local.sh).
+. scripts/serveur-local.sh
+lancer_serveur "$latency"
+url=$serveur_url
 
 # median NOMBRES... : la médiane (nombre impair de valeurs).
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -95,8 +83,8 @@ done
 # Le coût fixe : les mêmes 160 URL contre un serveur SANS latence. Ce temps
 # n'est fait que de travail (ouvrir 160 connexions, envoyer, lire, fermer) ;
 # la mesure à latence L devrait valoir à peu près L + ce coût fixe.
-url0=$(start_server 0 serveur0)
-[ -n "$url0" ] || { echo "bench-03 : le serveur sans latence n'a pas démarré" >&2; exit 1; }
+lancer_serveur 0
+url0=$serveur_url
 fixed=$(measure "$url0" asynchrone "")
 printf '%-18s %10s %12s %9s\n' "asynchrone, L = 0" "0.000" "$fixed" "—"
 echo "asynchrone latence 0,0.000,$fixed," >>"$csv"

@@ -1,33 +1,48 @@
 # serveur-local.sh — à inclure (source) dans les scripts qui ont besoin du
-# serveur local : demarrer_serveur LATENCE lance build/serveur/serveur sur un
-# port libre, exporte TD6_SERVER, et l'arrête à la sortie du script (même
-# après Ctrl-C).
+# serveur local :
+#   demarrer_serveur LATENCE  lance build/serveur/serveur sur un port libre et
+#                             exporte son URL dans TD6_SERVER ;
+#   lancer_serveur LATENCE    lance un serveur de plus (par exemple un second,
+#                             sans latence) et met son URL dans serveur_url.
+# Tous les serveurs lancés ainsi s'arrêtent à la sortie du script (même après
+# Ctrl-C), ou quand le script appelle arreter_serveur.
 
-serveur_pid=""
-serveur_sortie=""
+serveur_pids=()       # les serveurs lancés par ce script
+serveur_sorties=()    # leurs fichiers de sortie (la première ligne : l'URL)
+serveur_url=""        # l'URL du dernier serveur lancé
 
 arreter_serveur() {
-    if [ -n "$serveur_pid" ]; then
-        kill "$serveur_pid" 2>/dev/null
-        wait "$serveur_pid" 2>/dev/null
-        serveur_pid=""
+    local pid
+    for pid in "${serveur_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    serveur_pids=()
+    if [ ${#serveur_sorties[@]} -gt 0 ]; then
+        rm -f "${serveur_sorties[@]}"
     fi
-    [ -n "$serveur_sortie" ] && rm -f "$serveur_sortie"
-    serveur_sortie=""
+    serveur_sorties=()
 }
 
-demarrer_serveur() {
-    local latence=$1 i
-    serveur_sortie=$(mktemp /tmp/td6-serveur-XXXXXX)
-    "${BUILD:-build}/serveur/serveur" -p 0 -l "$latence" >"$serveur_sortie" 2>/dev/null &
-    serveur_pid=$!
+lancer_serveur() {
+    local latence=$1 sortie i
+    sortie=$(mktemp /tmp/td6-serveur-XXXXXX)
+    serveur_sorties+=("$sortie")
+    "${BUILD:-build}/serveur/serveur" -p 0 -l "$latence" >"$sortie" 2>/dev/null &
+    serveur_pids+=("$!")
     trap arreter_serveur EXIT
     trap 'exit 130' INT TERM
     for i in $(seq 100); do
-        TD6_SERVER=$(head -n 1 "$serveur_sortie")
-        case $TD6_SERVER in http://*) export TD6_SERVER; return 0 ;; esac
+        serveur_url=$(head -n 1 "$sortie")
+        case $serveur_url in http://*) return 0 ;; esac
         sleep 0.05
     done
     echo "Le serveur local n'a pas démarré." >&2
     exit 1
+}
+
+demarrer_serveur() {
+    lancer_serveur "$1"
+    TD6_SERVER=$serveur_url
+    export TD6_SERVER
 }
