@@ -66,7 +66,7 @@ $(BUILD)/config.mk: scripts/dependances.sh
 # ---- Règles de construction ---------------------------------------------
 
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
-        fiabilite noter-classe help clean
+        fiabilite noter-classe comparer help clean
 
 all: $(PROGRAMS) $(SERVEUR)
 
@@ -124,6 +124,13 @@ images:
 	@$(MAKE) --no-print-directory SRC=solutions EXO= all
 	@scripts/images.sh
 
+# Les programmes Python du cours (python/) à côté des solutions C : Python
+# et ses paquets ne sont vérifiés (et installés) que pour cette cible.
+comparer:
+	@$(MAKE) --no-print-directory SRC=solutions EXO= all
+	@scripts/dependances.sh --python
+	@scripts/comparer.sh "$(LATENCE)" $(EXOS)
+
 sanitize:
 	@scripts/sanitize.sh "$(SRC)" $(EXOS)
 
@@ -149,6 +156,7 @@ help:
 	@echo "  make serveur         le serveur local au premier plan (PORT=8606 LATENCE=50)"
 	@echo "  make demo            tout le cours, solutions de référence, avec un tableau comparatif"
 	@echo "  make bench           les temps, en rapport au temps idéal (CSV dans build/)"
+	@echo "  make comparer [EXO=NN] les programmes Python du cours à côté des solutions C"
 	@echo "  make images          les diagrammes de images/, tracés à partir de vraies exécutions"
 	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
 	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
