@@ -169,19 +169,34 @@ web() {
     enregistrer "$libelle" "$t_c" "$t_p" "$pic_c" "$pic_p" "$conn_c" "$conn_p"
 }
 
-# Le lambda en mode spawn : la vraie erreur de Python à côté du message C.
-lambda_spawn() {
-    local c py
-    echo "   \$ partial --spawn --lambda ${nombres[0]}   (C, puis Python)"
-    "$(programme partial)" -j 2 --spawn --lambda "${nombres[0]}" >/dev/null 2>"$travail/lambda.c.err"
-    [ $? -ne 0 ] || problemes+=("lambda en spawn : le programme C aurait dû échouer")
-    $(py partial) -j 2 --spawn --lambda "${nombres[0]}" >/dev/null 2>"$travail/lambda.py.err"
-    [ $? -ne 0 ] || problemes+=("lambda en spawn : le programme Python aurait dû échouer")
-    c=$(grep -v '^$' "$travail/lambda.c.err" | head -n 1)
-    py=$(grep -v '^[[:space:]]' "$travail/lambda.py.err" | grep -v '^Traceback' | tail -n 1)
-    echo "     C      : ${c:-(rien sur stderr)}"
-    echo "     Python : ${py:-(rien sur stderr)}"
-    [ -n "$py" ] || problemes+=("lambda en spawn : Python n'a rien dit")
+# Le lambda, avec fork puis spawn : ce que dit chaque langage. En C, fork
+# garde le pointeur de fonction valable et spawn échoue ; en Python,
+# Pool.map envoie la fonction par pickle à chaque tâche, quel que soit le
+# mode : le lambda est refusé dès le parent, même avec fork.
+lambda_fork_spawn() {
+    local mode lang rc msg
+    for mode in fork spawn; do
+        for lang in C Python; do
+            local opt=()
+            [ $mode = spawn ] && opt=(--spawn)
+            if [ $lang = C ]; then
+                "$(programme partial)" -j 2 "${opt[@]}" --lambda "${nombres[2]}" >"$travail/lambda.out" 2>"$travail/lambda.err"
+            else
+                $(py partial) -j 2 "${opt[@]}" --lambda "${nombres[2]}" >"$travail/lambda.out" 2>"$travail/lambda.err"
+            fi
+            rc=$?
+            if [ $rc -eq 0 ]; then
+                msg="réussit : $(grep '^cpu_bound' "$travail/lambda.out" | head -n 1)"
+            else
+                msg="échoue : $(grep -v '^[[:space:]]' "$travail/lambda.err" | grep -v '^Traceback' | grep -v '^$' | tail -n 1)"
+            fi
+            printf '     %-7s %-7s %s\n' "$mode" "$lang" "$msg"
+            case $mode/$lang/$rc in
+                fork/C/0 | spawn/C/[1-9]* | */Python/[1-9]*) ;;
+                *) problemes+=("lambda ($mode, $lang) : résultat inattendu (code $rc)") ;;
+            esac
+        done
+    done
 }
 
 titre() { echo; echo "==== $1"; }
@@ -206,7 +221,8 @@ for exo in "$@"; do
         06) titre "06 — partial (functools.partial, fork puis spawn)"
             paire 06a "partial -j $coeurs" - "$(programme partial)" -j "$coeurs" "${nombres[@]}" -- $(py partial) -j "$coeurs" "${nombres[@]}"
             paire 06b "partial -j $coeurs --spawn" - "$(programme partial)" -j "$coeurs" --spawn "${nombres[@]}" -- $(py partial) -j "$coeurs" --spawn "${nombres[@]}"
-            lambda_spawn ;;
+            echo "   partial --lambda ${nombres[2]}, avec fork puis --spawn :"
+            lambda_fork_spawn ;;
         *) echo "comparer : pas de programme Python pour l'exercice $exo" >&2 ;;
     esac
 done
