@@ -115,7 +115,9 @@ for exo in "$@"; do
         names=("" "l'idée" "où regarder" "la forme du code")
         echo "Indice pour « $first » (temps $level sur 3 : ${names[$level]}) :"
         for n in $(seq 1 "$level"); do
-            step "$text" "$n" | sed 's/^/  /'
+            # Un temps par paragraphe, coupé à 76 colonnes, suite en retrait.
+            step "$text" "$n" | sed 's/^ *//' | paste -sd' ' | fmt -w 74 |
+                sed -e '1s/^/  /' -e '2,$s/^/     /'
         done
         echo
         if [ "$level" -lt 3 ]; then
