@@ -3,10 +3,10 @@
 #
 # Appelé par scripts/verifier.sh (donc par `make check`) avec la liste des
 # exercices (tous si elle est vide). Vérifie, pour chaque exercice NN_nom :
-#   1. chaque test de sa suite (le nom donné à td6_add) a sa section
-#      « ### test » sous « ## NN_nom » dans indices.fr.md, faite d'exactement
-#      trois temps : « 1. L'idée : », « 2. Où regarder : »,
-#      « 3. La forme du code : » (les lignes en retrait continuent un temps) ;
+#   1. chaque test de sa suite a sa section « ### test » sous « ## NN_nom »
+#      dans indices.fr.md, faite d'exactement trois temps :
+#      « 1. L'idée : », « 2. Où regarder : », « 3. La forme du code : »
+#      (les lignes en retrait de trois espaces continuent un temps) ;
 #   2. le temps 1 ne nomme aucune fonction que la solution du chapitre
 #      appelle (un identifiant suivi de « ( » dans solutions/NN_nom, hors
 #      commentaires et chaînes, ou un nom curl_*, pthread_*, MPI_*) ;
@@ -17,116 +17,148 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 hints=${TD6_INDICES:-indices.fr.md}
+build=${BUILD:-build}
 
 # La règle 3 n'est pas encore appliquée à ces chapitres : leurs lignes TODO
 # sont en cours de réécriture. Le responsable retire cette ligne à la fusion.
 todo_skip="04 05 06"
 
-fautes=0
-faute() { echo "  ✘ $*"; fautes=$((fautes + 1)); }
+travail=$(mktemp -d "${TMPDIR:-/tmp}/td6-indices-XXXXXX")
+trap 'rm -rf "$travail"' EXIT
 
 exos=("$@")
 if [ ${#exos[@]} -eq 0 ]; then
     for d in tests/[0-9][0-9]_*/; do exos+=("$(basename "$d")"); done
 fi
 
-# Le code C sans commentaires ni chaînes (pour ne garder que les appels).
+# Le code C sans commentaires ni chaînes ni caractères.
 sans_commentaires() {
-    sed -e 's|//.*$||' "$@" | awk '
-        { line = $0; out = ""
-          while (length(line) > 0) {
-              if (in_c) { i = index(line, "*/"); if (i == 0) { line = ""; break }
-                          line = substr(line, i + 2); in_c = 0; continue }
-              i = index(line, "/*"); if (i == 0) { out = out line; break }
-              out = out substr(line, 1, i - 1); line = substr(line, i + 2); in_c = 1 }
-          print out }' | sed -E 's/"([^"\\]|\\.)*"/""/g; s/'"'"'([^'"'"'\\]|\\.)*'"'"'/0/g'
+    awk '{ line = $0; out = ""
+           while (length(line) > 0) {
+               if (in_c) { i = index(line, "*/"); if (i == 0) { line = ""; break }
+                           line = substr(line, i + 2); in_c = 0; continue }
+               i = index(line, "/*"); j = index(line, "//")
+               if (j > 0 && (i == 0 || j < i)) { out = out substr(line, 1, j - 1); break }
+               if (i == 0) { out = out line; break }
+               out = out substr(line, 1, i - 1); line = substr(line, i + 2); in_c = 1 }
+           gsub(/"([^"\\]|\\.)*"/, "\"\"", out); gsub(/'"'"'([^'"'"'\\]|\\.)*'"'"'/, "0", out)
+           print out }' "$@"
 }
 
-# Les noms appelés dans un morceau de C (sur l'entrée standard).
+# Les noms appelés (un par ligne) dans le C lu sur l'entrée standard.
 appels() {
     grep -oE '\b(curl_[A-Za-z0-9_]+|pthread_[A-Za-z0-9_]+|Pthread_[A-Za-z0-9_]+|MPI_[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*\()' |
-        tr -d '(' | grep -vxE 'if|for|while|switch|return|sizeof|defined|__asm__|volatile|__attribute__|_Static_assert|alignof|_Alignof|typeof|__typeof__' |
+        tr -d '(' |
+        grep -vxE 'if|for|while|switch|return|sizeof|defined|__asm__|volatile|__attribute__|_Static_assert|alignof|_Alignof|typeof|__typeof__' |
         sort -u
 }
 
-# Les mots de TEXTE qui sont dans la liste LISTE (un par ligne).
-communs() {
-    # Les mots sont coupés sur les blancs et la ponctuation ASCII seulement :
-    # « signalée » reste un mot, et ne passe pas pour « signal ».
-    printf '%s\n' "$1" | tr -s ' \t.,;:()[]{}<>=*/!?&|+"`'"'"'-' '\n' | sort -u |
-        grep -Fxf <(printf '%s\n' "$2") | paste -sd' '
-}
-
+# Les tests de chaque exercice (« exo TAB test ») et les appels de chaque
+# solution (« exo TAB nom »), pour un seul passage d'awk sur les indices.
+: >"$travail/tests" ; : >"$travail/appels"
 for exo in "${exos[@]}"; do
-    nn=${exo%%_*}
-    echo "== $exo"
-    [ -d "tests/$exo" ] || { faute "$exo : pas de suite dans tests/$exo"; continue; }
-    calls=$(sans_commentaires solutions/"$exo"/*.c solutions/"$exo"/*.h 2>/dev/null | appels)
-
-    # 1 et 2 : les indices des tests.
-    # Les tests : ceux que la suite compilée liste elle-même, sinon les noms
-    # donnés à td6_add dans ses sources.
-    suite=${BUILD:-build}/tests/$exo/suite
+    suite=$build/tests/$exo/suite
     if [ -x "$suite" ]; then
-        tests=$(TD6_LISTER=1 "$suite" 2>/dev/null | cut -f1)
+        # La suite compilée liste elle-même ses tests.
+        TD6_LISTER=1 "$suite" 2>/dev/null | cut -f1
     else
-        tests=$(cat tests/"$exo"/*.c | tr '\n' ' ' | grep -oE 'td6_add\(\s*s\s*,\s*"[A-Za-z0-9_]+"' | sed -E 's/.*"([A-Za-z0-9_]+)"/\1/')
-    fi
-    [ -n "$tests" ] || faute "$exo : aucun td6_add trouvé dans tests/$exo"
-    for t in $tests; do
-        text=$(awk -v exo="$exo" -v test="$t" '
-            /^## / { in_exo = ($2 == exo); in_test = 0; next }
-            /^### / { in_test = in_exo && ($2 == test); next }
-            in_test && NF { print }' "$hints")
-        if [ -z "$text" ]; then
-            faute "$exo/$t : pas d'indice (« ### $t » sous « ## $exo » dans $hints)"
-            continue
-        fi
-        heads=$(printf '%s\n' "$text" | grep -vE '^   ' | cut -c1-22 | paste -sd'|')
-        case $heads in
-            "1. L'idée : "*"|2. Où regarder : "*"|3. La forme du code"*) ;;
-            *) faute "$exo/$t : l'indice doit avoir exactement trois temps, « 1. L'idée : », « 2. Où regarder : », « 3. La forme du code : » (lignes vues : $(printf '%s\n' "$text" | grep -vE '^   ' | cut -c1-25 | paste -sd' / '))"
-               continue ;;
-        esac
-        [ "$(printf '%s\n' "$text" | grep -vcE '^   ')" -eq 3 ] ||
-            faute "$exo/$t : l'indice doit avoir exactement trois temps (une ligne non en retrait par temps)"
-        step1=$(printf '%s\n' "$text" | awk '/^[0-9]\. / { n = substr($0, 1, 1) } n == 1')
-        bad=$(communs "$step1" "$calls")
-        [ -z "$bad" ] || faute "$exo/$t : le temps 1 (l'idée) nomme une fonction que la solution appelle : $bad (elle a sa place au temps 2)"
-    done
+        cat tests/"$exo"/*.c 2>/dev/null | tr '\n' ' ' |
+            grep -oE 'td6_add\(\s*s\s*,\s*"[A-Za-z0-9_]+"' | sed -E 's/.*"([A-Za-z0-9_]+)"/\1/'
+    fi | sed "s/^/$exo	/" >>"$travail/tests"
+    sans_commentaires solutions/"$exo"/*.c solutions/"$exo"/*.h 2>/dev/null | appels |
+        sed "s/^/$exo	/" >>"$travail/appels"
+done
 
-    # 3 : les lignes TODO et leurs lignes d'aide.
-    case " $todo_skip " in *" $nn "*) echo "  (lignes TODO du chapitre $nn : règle pas encore appliquée)"; continue ;; esac
+# 1 et 2 : les indices. Les mots d'un temps sont coupés sur les blancs et la
+# ponctuation ASCII : « signalée » reste un mot, et ne passe pas pour
+# « signal ».
+awk -F'\t' -v hints="$hints" '
+    FILENAME == ARGV[1] { n_tests++; t_exo[n_tests] = $1; t_name[n_tests] = $2; known[$1] = 1; next }
+    FILENAME == ARGV[2] { calls[$1 SUBSEP $2] = 1; next }
+    /^## / { exo = $0; sub(/^## +/, "", exo); sub(/ .*/, "", exo); test = ""; next }
+    /^### / { test = $0; sub(/^### +/, "", test); sub(/ .*/, "", test); key = exo SUBSEP test
+              present[key] = 1; heads[key] = ""; nsteps[key] = 0; next }
+    test != "" && NF {
+        if ($0 ~ /^   /) { if (cur[key] == 1) step1[key] = step1[key] " " $0; next }
+        nsteps[key]++
+        heads[key] = heads[key] "|" substr($0, 1, 24)
+        cur[key] = substr($0, 1, 1) + 0
+        if (cur[key] == 1) step1[key] = $0
+    }
+    END {
+        for (i = 1; i <= n_tests; i++) {
+            e = t_exo[i]; t = t_name[i]; key = e SUBSEP t
+            if (!(key in present)) { printf "  ✘ %s/%s : pas d'\''indice (« ### %s » sous « ## %s » dans %s)\n", e, t, t, e, hints; bad++; continue }
+            h = heads[key]
+            if (nsteps[key] != 3 || index(h, "|1. L'\''idée : ") != 1 ||
+                index(h, "|2. Où regarder : ") == 0 || index(h, "|3. La forme du code") == 0) {
+                printf "  ✘ %s/%s : il faut exactement trois temps, « 1. L'\''idée : », « 2. Où regarder : », « 3. La forme du code : » (vu : %s)\n", e, t, substr(h, 2); bad++; continue }
+            n = split(step1[key], w, /[][ \t.,;:(){}<>=*\/!?&|+"`'\''-]+/)
+            found = ""
+            for (j = 1; j <= n; j++) if ((e SUBSEP w[j]) in calls && index(" " found " ", " " w[j] " ") == 0) found = found " " w[j]
+            if (found != "") { printf "  ✘ %s/%s : le temps 1 (l'\''idée) nomme une fonction que la solution appelle :%s (sa place est au temps 2)\n", e, t, found; bad++ }
+        }
+        exit bad > 0
+    }' "$travail/tests" "$travail/appels" "$hints" >"$travail/indices.txt"
+rc_indices=$?
+
+# 3 : les lignes TODO et leurs lignes d'aide, face au code que la solution
+# écrit sous la ligne jumelle (jusqu'à la ligne vide ou au commentaire
+# suivant, au plus 12 lignes).
+: >"$travail/todo.txt"
+for exo in "${exos[@]}"; do
+    case " $todo_skip " in *" ${exo%%_*} "*) continue ;; esac
     for f in td6/"$exo"/*.c; do
         sol=solutions/$exo/$(basename "$f")
         [ -f "$sol" ] || continue
-        grep -n 'TODO:' "$f" | while IFS= read -r hit; do
-            ln=${hit%%:*}
-            todo=$(sed -n "${ln}p" "$f")
-            help=$(awk -v n="$ln" 'NR > n { if ($0 ~ /^[ \t]*\/\*/ && $0 !~ /TODO:/) print; else exit }' "$f")
-            twin=$(printf '%s' "$todo" | sed -e 's/TODO: //' -e 's/^[ \t]*//')
-            tl=$(grep -nF -- "$twin" "$sol" | head -n 1 | cut -d: -f1)
-            [ -n "$tl" ] || continue   # la jumelle manque : verifier.sh le dit déjà
-            # Le code que la solution écrit sous sa jumelle : jusqu'à la
-            # ligne vide ou au commentaire suivant (au plus 12 lignes).
-            block=$(awk -v n="$tl" 'NR > n && NR <= n + 12 {
-                        if ($0 ~ /^[ \t]*$/) exit
-                        if ($0 ~ /^[ \t]*\/\*/ && seen) exit
-                        if ($0 !~ /^[ \t]*\/\*/ && $0 !~ /^[ \t]*\*/) { seen = 1; print } }' "$sol" |
-                    sans_commentaires | appels)
-            [ -n "$block" ] || continue
-            bad=$(communs "$todo"$'\n'"$help" "$block")
-            [ -z "$bad" ] || echo "  ✘ $f:$ln : la ligne TODO (ou l'aide dessous) donne l'appel que la solution écrit : $bad"
-        done >"${TMPDIR:-/tmp}/td6-indices-$$.txt"
-        if [ -s "${TMPDIR:-/tmp}/td6-indices-$$.txt" ]; then
-            cat "${TMPDIR:-/tmp}/td6-indices-$$.txt"
-            fautes=$((fautes + $(wc -l <"${TMPDIR:-/tmp}/td6-indices-$$.txt")))
-        fi
-        rm -f "${TMPDIR:-/tmp}/td6-indices-$$.txt"
+        awk -v file="$f" '
+            function calls_in(s,    out, m) {
+                sub(/\/\*.*$/, "", s); sub(/\/\/.*$/, "", s)
+                gsub(/"([^"\\]|\\.)*"/, "\"\"", s)
+                out = ""
+                while (match(s, /[A-Za-z_][A-Za-z0-9_]*\(/)) {
+                    m = substr(s, RSTART, RLENGTH - 1); s = substr(s, RSTART + RLENGTH)
+                    if (m !~ /^(if|for|while|switch|return|sizeof|__asm__|volatile)$/) out = out " " m
+                }
+                return out
+            }
+            function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
+            FNR == NR { sol[FNR] = $0; nsol = FNR; next }
+            { sk[FNR] = $0; nsk = FNR }
+            END {
+                for (i = 1; i <= nsk; i++) {
+                    if (index(sk[i], "TODO: ") == 0) continue
+                    twin = sk[i]; sub(/TODO: /, "", twin); twin = trim(twin)
+                    text = sk[i]
+                    for (k = i + 1; k <= nsk && sk[k] ~ /^[ \t]*\/\*/ && index(sk[k], "TODO:") == 0; k++) text = text " " sk[k]
+                    for (t = 1; t <= nsol && index(sol[t], twin) == 0; t++) ;
+                    if (t > nsol) continue
+                    block = ""; seen = 0
+                    for (k = t + 1; k <= nsol && k <= t + 12; k++) {
+                        if (sol[k] ~ /^[ \t]*$/) break
+                        if (sol[k] ~ /^[ \t]*(\/\*|\*)/) { if (seen) break; else continue }
+                        seen = 1; block = block calls_in(sol[k])
+                    }
+                    nb = split(block, b, " "); delete want
+                    for (k = 1; k <= nb; k++) want[b[k]] = 1
+                    n = split(text, w, /[][ \t.,;:(){}<>=*\/!?&|+"`'\''-]+/)
+                    found = ""
+                    for (k = 1; k <= n; k++) if ((w[k] in want) && index(" " found " ", " " w[k] " ") == 0) found = found " " w[k]
+                    if (found != "") printf "  ✘ %s:%d : la ligne TODO (ou l'\''aide dessous) donne l'\''appel que la solution écrit :%s\n", file, i, found
+                }
+            }' "$sol" "$f" >>"$travail/todo.txt"
     done
 done
 
-if [ "$fautes" -gt 0 ]; then
+fautes=$(($(wc -l <"$travail/indices.txt") + $(wc -l <"$travail/todo.txt")))
+for exo in "${exos[@]}"; do
+    echo "== $exo"
+    grep -F " $exo/" "$travail/indices.txt"
+    grep -F " td6/$exo/" "$travail/todo.txt"
+    case " $todo_skip " in *" ${exo%%_*} "*) echo "  (lignes TODO du chapitre ${exo%%_*} : règle pas encore appliquée)" ;; esac
+done
+# Une erreur d'awk elle-même (fichier illisible...) compte aussi.
+if [ "$fautes" -gt 0 ] || { [ "$rc_indices" -ne 0 ] && [ ! -s "$travail/indices.txt" ]; }; then
     echo "verifier-indices : $fautes manquement(s). Un indice dit où regarder, pas quoi écrire : voir CONTRIBUER.md, « Indices »."
     exit 1
 fi
