@@ -11,8 +11,9 @@
 #      appelle (un identifiant suivi de « ( » dans solutions/NN_nom, hors
 #      commentaires et chaînes, ou un nom curl_*, pthread_*, MPI_*) ;
 #   3. une ligne « TODO: » de td6/NN_nom, et les lignes de commentaire juste
-#      en dessous, ne contiennent aucun appel que la solution fait sous sa
-#      ligne jumelle (la même ligne sans « TODO: »).
+#      en dessous, n'écrivent aucun appel (« nom( ») que la solution fait
+#      sous sa ligne jumelle (la même ligne sans « TODO: ») : elles peuvent
+#      nommer une fonction ou une page de manuel, pas donner l'appel.
 # Code de sortie 0 si tout est conforme ; sinon chaque manquement est nommé.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -141,10 +142,17 @@ for exo in "${exos[@]}"; do
                     }
                     nb = split(block, b, " "); delete want
                     for (k = 1; k <= nb; k++) want[b[k]] = 1
-                    n = split(text, w, /[][ \t.,;:(){}<>=*\/!?&|+"`'\''-]+/)
-                    found = ""
-                    for (k = 1; k <= n; k++) if ((w[k] in want) && index(" " found " ", " " w[k] " ") == 0) found = found " " w[k]
-                    if (found != "") printf "  ✘ %s:%d : la ligne TODO (ou l'\''aide dessous) donne l'\''appel que la solution écrit :%s\n", file, i, found
+                    # Un appel écrit : un nom que la solution appelle ici,
+                    # suivi de sa parenthèse. Nommer la fonction reste
+                    # permis (« comparer les noms avec strcmp ») : voilà où
+                    # regarder, pas quoi écrire.
+                    found = ""; rest = text
+                    while (match(rest, /[A-Za-z_][A-Za-z0-9_]*\(/)) {
+                        m = substr(rest, RSTART, RLENGTH - 1)
+                        rest = substr(rest, RSTART + RLENGTH)
+                        if ((m in want) && index(" " found " ", " " m " ") == 0) found = found " " m
+                    }
+                    if (found != "") printf "  ✘ %s:%d : la ligne TODO (ou l'\''aide dessous) écrit l'\''appel que la solution fait :%s (dites quoi et pourquoi, au plus le nom de la fonction)\n", file, i, found
                 }
             }' "$sol" "$f" >>"$travail/todo.txt"
     done
