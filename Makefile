@@ -138,7 +138,7 @@ valgrind: outils
 	@scripts/valgrind.sh "$(SRC)" $(EXOS)
 
 indice: outils
-	@scripts/indice.sh "$(SRC)" $(EXOS)
+	@NIVEAU="$(NIVEAU)" scripts/indice.sh "$(SRC)" $(EXOS)
 
 fiabilite: outils
 	@scripts/fiabilite.sh $(EXOS)
@@ -160,7 +160,7 @@ help:
 	@echo "  make images          les diagrammes de images/, tracés à partir de vraies exécutions"
 	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
 	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
-	@echo "  make indice EXO=NN   un indice pour le premier test qui échoue"
+	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
