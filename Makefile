@@ -4,6 +4,7 @@
 #
 #   SRC=td6 (défaut) ou SRC=solutions : quel arbre construire et tester ;
 #   EXO=NN : se limiter à un exercice (ex. EXO=02) ;
+#   PARTIE=bonus : le code de sortie de make test juge les bonus (Classroom) ;
 #   LATENCE=ms : latence du serveur local pour run/serveur/demo/bench.
 #
 # Chaque exercice est un dossier NN_nom de td6/ (et son jumeau dans
@@ -85,7 +86,7 @@ $(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) tests/li
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
 	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
 
-$(BILAN): tests/lib/bilan.c
+$(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
@@ -103,7 +104,7 @@ outils: $(SERVEUR) $(SUITES) $(BILAN)
 test: outils
 	@[ ! -f .td6-empreintes ] || grep ' scripts/tester.sh$$' .td6-empreintes | sha256sum --quiet -c - >/dev/null 2>&1 || \
 	    echo "⚠ scripts/tester.sh n'est plus celui du sujet : la note qui suit ne vaut rien, le correcteur note avec le sien." >&2
-	@TD6_EXO_DEMANDE="$(EXO)" scripts/tester.sh "$(SRC)" $(EXOS)
+	@TD6_EXO_DEMANDE="$(EXO)" TD6_PARTIE="$(PARTIE)" scripts/tester.sh "$(SRC)" $(EXOS)
 
 # Les outils se compilent sur tous les cœurs ; les suites aussi tournent en
 # parallèle (voir scripts/verifier.sh).
