@@ -29,6 +29,7 @@
 #   TD6_PROTECTION=0       ne pas comparer l'arbre au sujet (.td6-empreintes)
 #   TD6_EXO_DEMANDE        l'EXO demandé à make (pour le message d'erreur)
 #   TD6_PARTIE=bonus       le code de sortie juge les bonus (Classroom)
+#   TD6_ESSAIS             où créer le dossier de l'exécution ($BUILD/essais)
 set -u
 src=${1:-}
 shift
@@ -58,8 +59,9 @@ for exo in "$@"; do
 done
 
 # ---- Le dossier de cette exécution -----------------------------------------
-mkdir -p "$build/essais"
-run=$(mktemp -d "$build/essais/XXXXXX")
+essais=${TD6_ESSAIS:-$build/essais}
+mkdir -p "$essais"
+run=$(mktemp -d "$essais/XXXXXX")
 nettoyer() { rm -rf "$run"; }
 trap nettoyer EXIT
 trap 'exit 130' INT TERM
