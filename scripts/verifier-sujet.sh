@@ -13,7 +13,10 @@
 #      GitHub Classroom : `make` construit, `make test EXO=<le premier>`
 #      note le squelette (« Note : » affichée, en échec), et
 #      `make demo`, `make bench`, `make check` disent en français pourquoi
-#      ils n'y sont pas (code 2).
+#      ils n'y sont pas (code 2) ;
+#   4. dans ce clone, des fichiers changés hors de td6/ puis commités sont
+#      signalés (sommes de .td6-empreintes, pas git), et un
+#      scripts/tester.sh remplacé par un faux « Note : 71 / 71 » aussi.
 # Code de sortie 0 si tout est conforme.
 set -u
 cd "$(dirname "$0")/.."
@@ -95,6 +98,11 @@ if make -s >"$travail/make.log" 2>&1; then
 else
     mauvais "make échoue dans le clone du sujet :" "$(tail -n 15 "$travail/make.log")"
 fi
+# Une modification commitée hors de td6/ se voit (les sommes du sujet, pas
+# git diff) ; les fichiers intacts ne sont pas signalés.
+echo '# arrangé' >>scripts/lancer.sh
+sed -i 's/"points": 10/"points": 100/' .github/classroom/autograding.json
+git -c user.name=eleve -c user.email=eleve@localhost commit -qam "arrangé" >/dev/null 2>&1
 make -s test EXO="${exo%%_*}" >"$travail/test.log" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ] && grep -q "^Note : " "$travail/test.log"; then
@@ -102,11 +110,24 @@ if [ "$rc" -ne 0 ] && grep -q "^Note : " "$travail/test.log"; then
 else
     mauvais "make test EXO=${exo%%_*} dans le clone : code $rc, attendu un échec avec une note :" "$(tail -n 15 "$travail/test.log")"
 fi
-if grep -q '⚠' "$travail/test.log"; then
-    mauvais "make test signale des fichiers modifiés dans un clone intact :" "$(grep '⚠' "$travail/test.log")"
+if grep -q '⚠ 2 fichier(s) hors de td6/ diffèrent du sujet' "$travail/test.log" &&
+        jq -e '.note.fichiers_modifies == [".github/classroom/autograding.json", "scripts/lancer.sh"]' \
+            build/resultats.json >/dev/null 2>&1; then
+    bon "deux fichiers changés puis commités hors de td6/ : signalés (eux seuls) sous la note et dans resultats.json"
 else
-    bon "un clone intact ne déclenche aucune alerte de fichiers modifiés"
+    mauvais "les fichiers changés hors de td6/ ne sont pas exactement signalés :" "$(tail -n 4 "$travail/test.log")" \
+        "$(jq -c .note build/resultats.json 2>&1)"
 fi
+# Un scripts/tester.sh remplacé est signalé avant d'être lancé.
+printf '#!/bin/sh\necho "Note : 71 / 71"\n' >scripts/tester.sh
+make -s test EXO="${exo%%_*}" >"$travail/test3.log" 2>&1
+if grep -q "⚠ scripts/tester.sh n'est plus celui du sujet" "$travail/test3.log"; then
+    bon "un scripts/tester.sh remplacé qui affiche « Note : 71 / 71 » est signalé par make test"
+else
+    mauvais "un scripts/tester.sh remplacé affiche sa note sans avertissement :" "$(cat "$travail/test3.log")"
+fi
+git checkout -q -- scripts/tester.sh
+
 for cible in demo bench check; do
     make -s "$cible" >"$travail/$cible.log" 2>&1
     rc=$?
