@@ -41,6 +41,9 @@ mkdir -p "$build/verif"
 t=$(mktemp -d "$build/verif/notation-XXXXXX")
 trap 'rm -rf "$t"' EXIT
 mkdir -p "$t/tmp-exterieur"
+# make check EXO=NN ne construit que la suite NN : celle du 01 peut manquer.
+"${MAKE:-make}" --no-print-directory -s "$build/tests/$exo/suite" "$build/tests/bilan" >"$t/make.log" 2>&1 ||
+    { mauvais "la suite $exo ne se construit pas" "$(cat "$t/make.log")"; exit 1; }
 export TMPDIR=$PWD/$t/tmp-exterieur
 
 # ---- 1. Ce qui n'existe pas -----------------------------------------------
