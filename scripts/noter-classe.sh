@@ -53,6 +53,11 @@ if [ $# -eq 0 ]; then
     exit 2
 fi
 copies=$(cd "$copies" && pwd)
+# Point d'accroche du bac à sable : quand les programmes ne peuvent pas être
+# isolés, la notation d'une classe est refusée ici, avant toute copie, sauf
+# SANS_BAC_A_SABLE=1 ; le tableau de chaque copie le dit alors en une ligne
+# (fichier « bac-a-sable-absent » dans son dossier de résultats, lu par
+# tests/lib/bilan.c).
 mkdir -p "$classe/copies" "$classe/resultats"
 csv=$classe/notes.csv
 tmp_csv=$classe/notes.csv.tmp-$$
