@@ -4,6 +4,7 @@
 #
 #   SRC=td6 (défaut) ou SRC=solutions : quel arbre construire et tester ;
 #   EXO=NN : se limiter à un exercice (ex. EXO=02) ;
+#   PARTIE=bonus : le code de sortie de make test juge les bonus (Classroom) ;
 #   LATENCE=ms : latence du serveur local pour run/serveur/demo/bench.
 #
 # Chaque exercice est un dossier NN_nom de td6/ (et son jumeau dans
@@ -66,7 +67,7 @@ $(BUILD)/config.mk: scripts/dependances.sh
 # ---- Règles de construction ---------------------------------------------
 
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
-        fiabilite noter-classe help clean
+        fiabilite noter-classe sujet help clean
 
 all: $(PROGRAMS) $(SERVEUR)
 
@@ -85,7 +86,7 @@ $(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) tests/li
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
 	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
 
-$(BILAN): tests/lib/bilan.c
+$(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
@@ -97,8 +98,13 @@ outils: $(SERVEUR) $(SUITES) $(BILAN)
 
 # Noter : chaque exercice est compilé à part, pour qu'un exercice qui ne
 # compile pas n'empêche pas de noter les autres.
+# La ligne « sha256sum » : un scripts/tester.sh remplacé (qui afficherait
+# n'importe quelle note) est signalé avant même d'être lancé, dans le dépôt
+# distribué (.td6-empreintes, écrit par make sujet). Voir ENSEIGNANT.md.
 test: outils
-	@scripts/tester.sh "$(SRC)" $(EXOS)
+	@[ ! -f .td6-empreintes ] || grep ' scripts/tester.sh$$' .td6-empreintes | sha256sum --quiet -c - >/dev/null 2>&1 || \
+	    echo "⚠ scripts/tester.sh n'est plus celui du sujet : la note qui suit ne vaut rien, le correcteur note avec le sien." >&2
+	@TD6_EXO_DEMANDE="$(EXO)" TD6_PARTIE="$(PARTIE)" scripts/tester.sh "$(SRC)" $(EXOS)
 
 # Les outils se compilent sur tous les cœurs ; les suites aussi tournent en
 # parallèle (voir scripts/verifier.sh).
@@ -138,7 +144,25 @@ fiabilite: outils
 
 # COPIES=dossier : un sous-dossier par étudiant, chacun un clone du TD.
 noter-classe: outils
-	@scripts/noter-classe.sh "$(COPIES)" $(EXOS)
+	@TD6_EXO_DEMANDE="$(EXO)" scripts/noter-classe.sh "$(COPIES)" $(EXOS)
+
+# Le dépôt à distribuer aux étudiants (modèle GitHub Classroom) : tout sauf
+# les réponses, dans $(BUILD)/sujet. Voir scripts/sujet.sh et ENSEIGNANT.md.
+sujet:
+	@scripts/sujet.sh "$(BUILD)/sujet"
+
+# Dans le dépôt distribué (make sujet), ni solutions/ ni outils des
+# mainteneurs : ces cibles disent pourquoi au lieu d'échouer plus loin.
+ifeq ($(wildcard solutions/.),)
+demo bench images check fiabilite noter-classe comparer: sans-solutions
+sans-solutions:
+	@echo "make $(or $(MAKECMDGOALS),?) : absent du dépôt distribué aux étudiants." >&2
+	@echo "  Cette cible fait tourner les solutions de référence (solutions/) ou les outils" >&2
+	@echo "  des mainteneurs et des enseignants, qui ne sont pas distribués. Ici : make," >&2
+	@echo "  make run EXO=NN, make test [EXO=NN], make indice EXO=NN." >&2
+	@exit 2
+.PHONY: sans-solutions
+endif
 
 help:
 	@echo "TD6 en C — cibles disponibles :"
@@ -154,6 +178,7 @@ help:
 	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
 	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
+	@echo "  make sujet           le dépôt à distribuer aux étudiants (sans les solutions), dans build/sujet"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
 	@echo "  make clean           efface build/"
