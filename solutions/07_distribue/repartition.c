@@ -40,6 +40,7 @@
 /* Le bloc du rang `rank` parmi `size` : indices [*first, *first + *count). */
 static void block_of(size_t n, int rank, int size, size_t *first, size_t *count)
 {
+    /* De r·n/P à (r+1)·n/P : des blocs qui se suivent, dans l'ordre de la liste. */
     size_t begin = n * (size_t)rank / (size_t)size;
     size_t end = n * (size_t)(rank + 1) / (size_t)size;
 
@@ -70,6 +71,7 @@ static void find_sums(const job *j, int rank, int size, unsigned __int128 *sums)
         all = Calloc(2 * j->count + 1, sizeof *all);
         counts = Calloc((size_t)size, sizeof *counts);
         displs = Calloc((size_t)size, sizeof *displs);
+        /* Pour chaque rang r : la taille de son bloc et sa place, en uint64. */
         for (int r = 0; r < size; r++) {
             size_t f, c;
 
