@@ -75,6 +75,22 @@ static void at_exit(void)
     td6_trace("fin", task, td6_now(), td6_now());
 }
 
+/* MPI_Finalize, noté dans la trace à l'entrée. MPI prévoit qu'un programme
+ * (ou un outil de mesure) remplace une de ses fonctions par la sienne :
+ * chaque fonction MPI_X existe aussi sous le nom PMPI_X (l'interface de
+ * profilage). Celle-ci note « le rang R entre dans MPI_Finalize », puis
+ * appelle la vraie. MPI_Finalize attend que les autres rangs y arrivent :
+ * un rang qui n'a pas cette ligne est celui qui bloque les autres. */
+int MPI_Finalize(void)
+{
+    char task[64];
+    double now = td6_now();
+
+    snprintf(task, sizeof task, "rang %d", my_rank);
+    td6_trace("finalize", task, now, now);
+    return PMPI_Finalize();
+}
+
 /* ---- Ligne de commande ------------------------------------------------- */
 
 static const char *base_name(const char *path)

@@ -29,6 +29,7 @@
  */
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,7 @@ typedef struct {
     size_t tasks[MAX_RANKS];     /* calculs faits par chaque rang */
     long big_rank;               /* rang qui a calculé le premier nombre de la liste */
     bool finished[MAX_RANKS];    /* le rang a une ligne « fin » */
+    bool in_finalize[MAX_RANKS]; /* le rang est entré dans MPI_Finalize */
     bool finalized[MAX_RANKS];   /* ... et il avait appelé MPI_Finalize */
     size_t count;                /* lignes « calcul » en tout */
     long numbers[64];            /* le N de chacune */
@@ -144,6 +146,9 @@ static trace_info read_trace(long first_number)
                    rank >= 0 && rank < MAX_RANKS) {
             t.finished[rank] = true;
             t.finalized[rank] = strstr(rest, "sans MPI_Finalize") == NULL;
+        } else if (strcmp(state, "finalize") == 0 && sscanf(rest, "rang %ld", &rank) == 1 &&
+                   rank >= 0 && rank < MAX_RANKS) {
+            t.in_finalize[rank] = true;
         }
     }
     fclose(f);
@@ -188,26 +193,36 @@ static td6_result run_mpi(const char *prog, int ranks, const long *numbers, size
 }
 
 /* Comme td6_require_finished, mais un programme bloqué est d'abord
- * expliqué rang par rang : ceux qui n'ont pas de ligne « fin » dans la
- * trace attendent encore un message. */
+ * expliqué rang par rang, d'après la trace : un rang sans ligne « fin »
+ * ni « finalize » est bloqué dans le programme (il attend un message qui
+ * ne vient pas) ; un rang entré dans MPI_Finalize sans en sortir attend
+ * les autres. */
 static void require_finished(const td6_result *r, const char *prog, int ranks)
 {
     if (r->timed_out && !r->not_found) {
         trace_info t = read_trace(-1);
-        char stuck[128] = "";
-        size_t len = 0;
+        char stuck[128] = "", waiting[128] = "";
+        size_t len = 0, wlen = 0;
 
-        for (int k = 0; k < ranks && k < MAX_RANKS; k++)
-            if (!t.finished[k])
+        for (int k = 0; k < ranks && k < MAX_RANKS; k++) {
+            if (t.finished[k])
+                continue;
+            if (t.in_finalize[k])
+                wlen += (size_t)snprintf(waiting + wlen, sizeof waiting - wlen, "%s%d",
+                                         wlen ? ", " : "", k);
+            else
                 len += (size_t)snprintf(stuck + len, sizeof stuck - len, "%s%d",
                                         len ? ", " : "", k);
-        ck_abort_msg("mpiexec -n %d %s ne s'est pas terminé et a été arrêté. Rang(s) jamais "
-                     "arrivé(s) au bout : %s. Un rang bloqué attend un message qui ne vient "
-                     "pas : un ouvrier attend-il « stop » (TAG_STOP) que le maître ne lui "
-                     "envoie jamais ? Chaque ouvrier doit le recevoir, une fois qu'il n'y a "
-                     "plus de travail ; et une opération collective (MPI_Gatherv) doit être "
-                     "appelée par TOUS les rangs. Sortie déjà affichée : « %.200s »", ranks,
-                     prog, *stuck ? stuck : "aucun ne l'a noté dans la trace", r->out);
+        }
+        ck_abort_msg("mpiexec -n %d %s ne s'est pas terminé et a été arrêté. Bloqué(s) avant "
+                     "MPI_Finalize : rang(s) %s%s%s%s. Un rang bloqué attend un message qui "
+                     "ne vient pas : un ouvrier attend-il « stop » (TAG_STOP) que le maître "
+                     "ne lui envoie jamais ? Chaque ouvrier doit le recevoir, une fois qu'il "
+                     "n'y a plus de travail ; et une opération collective (MPI_Gatherv) doit "
+                     "être appelée par TOUS les rangs. Sortie déjà affichée : « %.200s »",
+                     ranks, prog, *stuck ? stuck : "(aucun repéré dans la trace)",
+                     *waiting ? " ; entré(s) dans MPI_Finalize, à attendre les autres : " : "",
+                     waiting, *waiting ? "" : "", r->out);
     }
     td6_require_finished(r, prog);
 }
@@ -234,16 +249,25 @@ static void check_output(const char *prog, int ranks, const td6_result *r,
         unsigned __int128 sum = td6_sum_squares(numbers[i]);
         bool beyond_64 = (sum >> 64) != 0;
 
+        char zero[96], low[96];
+
         snprintf(expected, sizeof expected, "cpu_bound(%ld) = %s", numbers[i],
                  td6_u128_text(sum, value));
+        snprintf(zero, sizeof zero, "cpu_bound(%ld) = 0", numbers[i]);
+        snprintf(low, sizeof low, "cpu_bound(%ld) = %s", numbers[i],
+                 td6_u128_text((uint64_t)sum, value));
         ck_assert_msg(strcmp(lines[i], expected) == 0,
                       "mpiexec -n %d %s, ligne %zu : attendu « %s », lu « %s ». %s", ranks,
                       prog, i + 1, expected, lines[i],
-                      beyond_64 ? "Cette somme dépasse 2^64 : elle doit voyager entière. MPI "
-                                  "n'a pas de type 128 bits : envoyez deux moitiés de 64 bits "
-                                  "(MPI_UINT64_T, basse et haute) et recollez-les chez le "
-                                  "rang 0."
-                                : hint);
+                      sum != 0 && strcmp(lines[i], zero) == 0
+                          ? "Le rang 0 affiche 0 : ce résultat n'a pas été calculé, ou il "
+                            "n'est jamais arrivé chez lui (par MPI_Gatherv ou MPI_Recv)."
+                      : beyond_64 && strcmp(lines[i], low) == 0
+                          ? "Ce sont les 64 bits bas de la somme : elle dépasse 2^64 et doit "
+                            "voyager entière. MPI n'a pas de type 128 bits : envoyez deux "
+                            "moitiés de 64 bits (MPI_UINT64_T, basse et haute) et "
+                            "recollez-les chez le rang 0."
+                          : hint);
     }
     ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
                   strcmp(tail, "seconds") == 0 && seconds >= 0,
