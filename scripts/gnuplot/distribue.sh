@@ -48,5 +48,5 @@ terminal = "$terminal"
 FIN
 gnuplot "$travail/param.gp" "$ici/chronologie.gp"
 echo "→ $cible/distribue.png"
-awk '{ fin[$5" "$6" "$7] = ($3 > fin[$5" "$6" "$7]) ? $3 : fin[$5" "$6" "$7] }
+awk -F'"' '{ split($1, f, " "); if (f[3] > fin[$2]) fin[$2] = f[3] }
      END { for (r in fin) printf "   %s : dernier calcul fini à %.2f s\n", r, fin[r] }' "$travail/frise.dat" | sort
