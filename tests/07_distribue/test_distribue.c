@@ -352,47 +352,41 @@ static void test_maitre_ordre(void)
 
 /* ---- Qui a calculé ? ---------------------------------------------------- */
 
-static void test_repartition_tous_les_rangs(void)
+/* Avec 2, 3 puis 4 rangs : chaque rang à partir de `first` a calculé au
+ * moins un nombre (repartition : tous, le 0 compris ; maitre : les
+ * ouvriers, rangs 1 à P - 1). */
+static void every_rank_works(const char *prog, int first, const char *who, const char *hint)
 {
     for (int ranks = 2; ranks <= 4; ranks++) {
-        td6_result r = run_mpi(REP, ranks, SPREAD, N_SPREAD, NULL);
+        td6_result r = run_mpi(prog, ranks, SPREAD, N_SPREAD, NULL);
         trace_info t;
 
-        require_finished(&r, REP, ranks);
-        check_output(REP, ranks, &r, SPREAD, N_SPREAD, "");
+        require_finished(&r, prog, ranks);
+        check_output(prog, ranks, &r, SPREAD, N_SPREAD, "");
         t = read_trace(-1);
-        check_each_once(REP, ranks, &t, SPREAD, N_SPREAD);
-        for (int k = 0; k < ranks; k++)
+        check_each_once(prog, ranks, &t, SPREAD, N_SPREAD);
+        for (int k = first; k < ranks; k++)
             ck_assert_msg(t.tasks[k] > 0,
-                          "mpiexec -n %d repartition : le rang %d n'a rien calculé (calculs "
-                          "par rang, d'après la trace : 0→%zu, 1→%zu, 2→%zu, 3→%zu). Dans un "
-                          "partage fixe, chaque rang calcule SA part de la liste, d'après son "
-                          "rang (MPI_Comm_rank) et le nombre de rangs (MPI_Comm_size) ; le "
-                          "rang 0 aussi, puis il rassemble.", ranks, k, t.tasks[0],
-                          t.tasks[1], t.tasks[2], t.tasks[3]);
+                          "mpiexec -n %d %s : %s %d n'a rien calculé (calculs par rang, "
+                          "d'après la trace : 0→%zu, 1→%zu, 2→%zu, 3→%zu). %s", ranks, prog,
+                          who, k, t.tasks[0], t.tasks[1], t.tasks[2], t.tasks[3], hint);
         td6_result_free(&r);
     }
 }
 
+static void test_repartition_tous_les_rangs(void)
+{
+    every_rank_works(REP, 0, "le rang",
+                     "Dans un partage fixe, chaque rang calcule SA part de la liste, d'après "
+                     "son rang (MPI_Comm_rank) et le nombre de rangs (MPI_Comm_size) ; le "
+                     "rang 0 aussi, puis il rassemble.");
+}
+
 static void test_maitre_tous_les_ouvriers(void)
 {
-    for (int ranks = 2; ranks <= 4; ranks++) {
-        td6_result r = run_mpi(MAI, ranks, SPREAD, N_SPREAD, NULL);
-        trace_info t;
-
-        require_finished(&r, MAI, ranks);
-        check_output(MAI, ranks, &r, SPREAD, N_SPREAD, "");
-        t = read_trace(-1);
-        check_each_once(MAI, ranks, &t, SPREAD, N_SPREAD);
-        for (int k = 1; k < ranks; k++)
-            ck_assert_msg(t.tasks[k] > 0,
-                          "mpiexec -n %d maitre : l'ouvrier de rang %d n'a rien calculé "
-                          "(calculs par rang, d'après la trace : 0→%zu, 1→%zu, 2→%zu, 3→%zu). "
-                          "Le maître (rang 0) doit donner un premier nombre à chaque ouvrier "
-                          "(rangs 1 à P - 1), puis le suivant à celui qui rend un résultat.",
-                          ranks, k, t.tasks[0], t.tasks[1], t.tasks[2], t.tasks[3]);
-        td6_result_free(&r);
-    }
+    every_rank_works(MAI, 1, "l'ouvrier de rang",
+                     "Le maître (rang 0) doit donner un premier nombre à chaque ouvrier "
+                     "(rangs 1 à P - 1), puis le suivant à celui qui rend un résultat.");
 }
 
 /* ---- Le maître équilibre la charge ------------------------------------- */
