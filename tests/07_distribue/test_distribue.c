@@ -164,7 +164,11 @@ static td6_result run_mpi(const char *prog, int ranks, const long *numbers, size
 {
     static char texts[20][32];
     static char wrapper[8192];
-    const char *args[24], *env[] = { new_trace(), NULL };
+    /* UCX_MEM_EVENTS=no : UCX (le transport de MPICH) pose ses propres
+     * crochets sur malloc et mmap ; sous ThreadSanitizer (make sanitize),
+     * les deux se marchent dessus et chaque rang plante en sortant. Sans
+     * ces crochets, rien ne change pour des processus d'une même machine. */
+    const char *args[24], *env[] = { new_trace(), "UCX_MEM_EVENTS=no", NULL };
     const char *inner = getenv("TD6_ENVELOPPE");
     size_t k = 0;
 
