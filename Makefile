@@ -90,6 +90,20 @@ $(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
+# ---- Chapitre 07 : les programmes MPI ----------------------------------
+# Ils se compilent avec mpicc (MPICH, installé par scripts/dependances.sh) :
+# le même compilateur, plus les en-têtes et la bibliothèque de MPI ; on les
+# lance avec mpiexec. Chacun est lié à l'aide du chapitre (calcul.c), qui
+# n'a pas de main et n'est donc pas un programme : sa cible ne fait rien.
+MPICC ?= mpicc
+MPI_PROGRAMS := $(foreach p,$(PROGRAMS),$(if $(findstring /07_distribue/,$(p)),$(p)))
+$(filter %/calcul,$(MPI_PROGRAMS)): ; @:
+$(filter-out %/calcul,$(MPI_PROGRAMS)): $(BUILD)/%: %.c $$(dir %)calcul.c $$(dir %)calcul.h \
+        $(COMMUN) commun/commun.h
+	@mkdir -p $(@D)
+	$(MPICC) $(CSTD) $(CPPFLAGS) -I$(dir $<) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
+	    $< $(dir $<)calcul.c $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
+
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
 outils: $(SERVEUR) $(SUITES) $(BILAN)
 .PHONY: outils

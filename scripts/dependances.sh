@@ -2,7 +2,8 @@
 # dependances.sh — vérifie, et installe si besoin, ce dont le TD a besoin :
 # un compilateur C, GNU Make, pkg-config, libcurl, libmicrohttpd, jansson,
 # Check, gnuplot (pour `make images`), xmllint et jq (make check vérifie
-# que junit.xml et resultats.json restent valides).
+# que junit.xml et resultats.json restent valides) et MPICH (mpicc,
+# mpiexec : chapitre 07).
 #
 # Appelé par le Makefile avant la première compilation. Sur Debian/Ubuntu,
 # les paquets manquants sont installés en une seule étape annoncée (apt-get,
@@ -20,6 +21,8 @@ done
 command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot)
 command -v xmllint >/dev/null 2>&1 || missing+=(xmllint)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
+# MPICH : le moteur de messages du chapitre 07 (mpicc compile, mpiexec lance).
+command -v mpicc >/dev/null 2>&1 && command -v mpiexec >/dev/null 2>&1 || missing+=(mpich)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 # Nom du paquet qui fournit chaque élément manquant.
@@ -34,6 +37,7 @@ debian_package() {
         gnuplot) echo gnuplot-nox ;;
         xmllint) echo libxml2-utils ;;
         jq) echo jq ;;
+        mpich) echo "mpich libmpich-dev" ;;
     esac
 }
 brew_package() {
@@ -72,5 +76,5 @@ elif [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null 2>&1; then
     exit 1
 fi
 echo "Aucun gestionnaire de paquets reconnu. Installez : ${missing[*]}" >&2
-echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox libxml2-utils jq)" >&2
+echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox libxml2-utils jq mpich libmpich-dev)" >&2
 exit 1

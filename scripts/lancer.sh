@@ -20,7 +20,7 @@ fi
 exo=$(basename "$dir")
 if [ -z "$prog" ]; then
     # Le programme principal du cours pour chaque chapitre, sinon le premier.
-    for p in sequentiel threads asynchrone hello cpu_sequentiel partial; do
+    for p in sequentiel threads asynchrone hello cpu_sequentiel partial repartition; do
         [ -f "$dir/$p.c" ] && { prog=$p; break; }
     done
     [ -z "$prog" ] && prog=$(basename "$(ls "$dir"/*.c | head -n 1)" .c)
