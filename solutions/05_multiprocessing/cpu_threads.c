@@ -110,7 +110,8 @@ static void find_sums(const job *j, unsigned __int128 *sums)
 
 int main(int argc, char **argv)
 {
-    job j = parse_arguments(argc, argv, "Calcule cpu_bound(N) pour chaque N, sur un pool de threads.");
+    job j = parse_arguments(argc, argv, "Calcule cpu_bound(N) pour chaque N, sur un pool de "
+                                        "threads.");
     unsigned __int128 *sums = Calloc(j.count, sizeof *sums);
     double start, duration;
 

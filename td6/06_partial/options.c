@@ -50,8 +50,12 @@ void parse_options(int argc, char **argv, options *opt)
     while ((c = getopt_long(argc, argv, "+hj:k:", longs, NULL)) != -1) {
         switch (c) {
         case 'h': help(prog); break;
-        case 'j': opt->workers = (int)td6_parse_long(prog, "-j (OUVRIERS)", optarg, 1, MAX_WORKERS); break;
-        case 'k': opt->number2 = td6_parse_long(prog, "-k (NUMBER2)", optarg, 0, MAX_NUMBER2); break;
+        case 'j':
+            opt->workers = (int)td6_parse_long(prog, "-j (OUVRIERS)", optarg, 1, MAX_WORKERS);
+            break;
+        case 'k':
+            opt->number2 = td6_parse_long(prog, "-k (NUMBER2)", optarg, 0, MAX_NUMBER2);
+            break;
         case 's': opt->spawn = true; break;
         case 'l': opt->lambda = true; break;
         default: td6_bad_option(prog, argv, "jk");

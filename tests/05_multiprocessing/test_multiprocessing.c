@@ -457,7 +457,8 @@ static void *killer_main(void *arg)
             char name[64], parent_name[64];
 
             if (pid <= 0 || !read_stat(pid, &ppid, &cpu, name, sizeof name) ||
-                cpu < (unsigned long long)sysconf(_SC_CLK_TCK) / KILL_AFTER_S || ppid == k->test ||
+                cpu < (unsigned long long)sysconf(_SC_CLK_TCK) / KILL_AFTER_S ||
+                ppid == k->test ||
                 !read_stat(ppid, &pppid, &parent_cpu, parent_name, sizeof parent_name) ||
                 strcmp(name, parent_name) != 0 || !descends_from(pid, k->test))
                 continue;
@@ -508,8 +509,9 @@ static void test_multiproc_ouvrier_tue(void)
                   "multiproc : %s est affiché alors que le test a tué (SIGKILL) l'ouvrier "
                   "chargé de ce calcul : d'où vient ce résultat ?", lost);
     check_output(PROC, &r, survivors, N_SMALL - 1,
-                 "Un ouvrier a été tué sur l'élément d'indice 2 : les autres résultats doivent "
-                 "quand même être rendus, dans l'ordre, sans ligne pour l'élément perdu.");
+                 "Un ouvrier a été tué sur l'élément d'indice 2 : les autres résultats "
+                 "doivent quand même être rendus, dans l'ordre, sans ligne pour l'élément "
+                 "perdu.");
     ck_assert_msg(strstr(r.err, lost) != NULL,
                   "multiproc : l'ouvrier chargé de %s a été tué (SIGKILL) ; stderr doit nommer "
                   "l'élément perdu (« %s »). stderr : « %.300s »", lost, lost, r.err);
