@@ -9,7 +9,9 @@
 #
 # Chaque exercice est un dossier NN_nom de td6/ (et son jumeau dans
 # solutions/ et tests/) : il est découvert tout seul, sans modifier ce
-# fichier. Chaque fichier .c d'un exercice est un programme autonome.
+# fichier. Un programme est un fichier .c qui contient main ; les autres .c
+# et les .h de son dossier sont les « aides » du chapitre, liées à chacun de
+# ses programmes (ce qui n'est pas la leçon reste hors du fichier de l'élève).
 
 .DEFAULT_GOAL := all
 
@@ -37,17 +39,30 @@ unexport http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
 EXOS_ALL := $(sort $(notdir $(wildcard td6/[0-9][0-9]_*)))
 EXOS := $(if $(EXO),$(filter $(EXO) $(EXO)_%,$(EXOS_ALL)),$(EXOS_ALL))
-# $(call programs,ARBRE) : build/ARBRE/NN_nom/prog pour chaque ARBRE/NN_nom/prog.c
-programs = $(patsubst %.c,$(BUILD)/%,$(wildcard $(patsubst %,$(1)/%/*.c,$(EXOS))))
+# Un programme est un .c qui définit main (une ligne « int main(... ») ;
+# $(call mains,FICHIERS.c) garde ceux-là.
+MAIN_RE := ^[[:space:]]*(int[[:space:]]+)?main[[:space:]]*[(]
+mains = $(if $(strip $(1)),$(shell grep -lE '$(MAIN_RE)' $(1) 2>/dev/null))
+# $(call programs,ARBRE) : $(BUILD)/ARBRE/NN_nom/prog pour chaque programme
+# ARBRE/NN_nom/prog.c. ARBRE est n'importe quel dossier qui contient des
+# NN_nom/ : td6, solutions, ou la copie d'un chapitre (un mutant).
+programs = $(patsubst %.c,$(BUILD)/%,$(call mains,$(wildcard $(patsubst %,$(1)/%/*.c,$(EXOS)))))
+# $(call helpers,DOSSIER/) : les aides d'un dossier, ses .c sans main et ses
+# .h. Une copie hostile (tests/hostiles/NN_nom/) prend celles de
+# solutions/NN_nom/ : elle n'est pas une variante d'une solution, mais elle
+# partage son code.
+helper_dir = $(if $(filter tests/hostiles/%,$(1)),solutions/$(patsubst tests/hostiles/%,%,$(1)),$(1))
+helpers = $(call helpers_in,$(call helper_dir,$(1)))
+helpers_in = $(filter-out $(call mains,$(wildcard $(1)*.c)),$(wildcard $(1)*.c)) $(wildcard $(1)*.h)
 
 PROGRAMS := $(call programs,$(SRC))
 SERVEUR := $(BUILD)/serveur/serveur
 SUITES := $(patsubst %,$(BUILD)/tests/%/suite,$(EXOS))
-MUTANTS := $(patsubst %.c,$(BUILD)/%,$(wildcard $(patsubst %,tests/mutants/%/*.c,$(EXOS))))
 BILAN := $(BUILD)/tests/bilan
 HARNESS := tests/lib/harnais.c tests/lib/principal.c
 NPROC := $(shell nproc 2>/dev/null || echo 2)
-COMMUN := commun/commun.c
+COMMUN := $(wildcard commun/*.c)
+COMMUN_H := $(wildcard commun/*.h)
 
 # Les options de compilation viennent de pkg-config, une fois les
 # dépendances vérifiées (voir scripts/dependances.sh) : build/config.mk est
@@ -74,13 +89,17 @@ all: $(PROGRAMS) $(SERVEUR)
 programmes: $(PROGRAMS)
 
 # Une seule règle construit tous les programmes : ceux des élèves, les
-# solutions, le serveur et les mutants.
-$(BUILD)/%: %.c $(COMMUN) commun/commun.h
+# solutions, le serveur, les copies hostiles et les copies des mutants. Un
+# programme est recompilé quand lui, une aide de son chapitre ou commun/
+# change. Le compilateur d'un chapitre se change par une variable propre à
+# la cible (ex. $(BUILD)/%/07_mpi/prog: CC := mpicc).
+.SECONDEXPANSION:
+$(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN) $(COMMUN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) $< $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
+	$(CC) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
+	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
-.SECONDEXPANSION:
 $(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) tests/lib/td6_test.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
@@ -107,6 +126,26 @@ $(filter-out %/calcul,$(MPI_PROGRAMS)): $(BUILD)/%: %.c $$(dir %)calcul.c $$(dir
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
 outils: $(SERVEUR) $(SUITES) $(BILAN)
 .PHONY: outils
+
+# Pour clangd (et VS Code) : les options de compilation de chaque fichier C
+# du dépôt, écrites par make lui-même (pas besoin de bear). À refaire après
+# l'ajout d'un fichier : make compile_commands.json.
+compile_commands.json: $(BUILD)/config.mk Makefile
+	@{ sep=""; printf '['; \
+	  for f in $$(find td6 solutions serveur commun tests -name '*.c' | sort); do \
+	    d=$$(dirname "$$f"); inc="-I$$d"; \
+	    case "$$f" in \
+	      tests/hostiles/*/*) inc="-Isolutions/$$(basename "$$d")";; \
+	      tests/[0-9]*|tests/lib/*) inc="-I$$d -Itests/lib";; \
+	    esac; \
+	    printf '%s\n  {"directory": "%s", "file": "%s",\n   "command": "%s %s %s %s %s %s -c %s"}' \
+	      "$$sep" "$(CURDIR)" "$$f" "$(CC)" "$(CSTD)" "$(CPPFLAGS)" "$$inc" "$(WARN)" \
+	      "$(PKG_CFLAGS)" "$$f"; \
+	    sep=","; \
+	  done; printf '\n]\n'; } > $@.tmp
+	@mv $@.tmp $@
+	@echo "compile_commands.json écrit ($$(grep -c '"file"' $@) fichiers)"
+.PHONY: compile_commands.json
 
 # ---- Cibles des utilisateurs --------------------------------------------
 
@@ -195,7 +234,8 @@ help:
 	@echo "  make sujet           le dépôt à distribuer aux étudiants (sans les solutions), dans build/sujet"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
-	@echo "  make clean           efface build/"
+	@echo "  make compile_commands.json   pour clangd / VS Code : les options de chaque fichier"
+	@echo "  make clean           efface $(BUILD)/"
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)

@@ -85,6 +85,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "signaux.h"   /* commun/ : le blocage des signaux d'arrêt */
+
 #define PORT_PAR_DEFAUT 8606
 #define LATENCE_PAR_DEFAUT 50       /* millisecondes */
 #define LATENCE_MAX 3600000UL       /* une heure : au-delà, c'est une erreur */
@@ -1092,22 +1094,6 @@ static void demander_arret(void)
     pthread_mutex_unlock(&g_arret.verrou);
 }
 
-/* SIGINT et SIGTERM sont bloqués dans tous les threads (les threads de
- * libmicrohttpd héritent du masque de main) ; main les attend avec
- * sigwait(). Ainsi aucun code ne tourne dans un gestionnaire de signal, où
- * presque rien n'est permis (ni mutex, ni printf, ni free). */
-static sigset_t bloquer_signaux(void)
-{
-    sigset_t signaux;
-
-    signal(SIGPIPE, SIG_IGN);   /* écrire à un client parti : pas de mort */
-    sigemptyset(&signaux);
-    sigaddset(&signaux, SIGINT);
-    sigaddset(&signaux, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signaux, NULL);
-    return signaux;
-}
-
 int main(int argc, char **argv)
 {
     lire_options(argc, argv);
@@ -1116,7 +1102,9 @@ int main(int argc, char **argv)
     json_object_seed(0);   /* graine de jansson fixée avant les threads */
     relever_limite_fichiers();
     preparer_arret();
-    sigset_t signaux = bloquer_signaux();
+    /* SIGINT et SIGTERM bloqués dans tous les threads, attendus par sigwait
+     * plus bas (voir commun/signaux.h) ; SIGPIPE ignoré. */
+    sigset_t signaux = td6_block_stop_signals();
 
     int ecoute = ouvrir_ecoute();
     if (ecoute < 0)
