@@ -91,12 +91,15 @@ programmes: $(PROGRAMS)
 # Une seule règle construit tous les programmes : ceux des élèves, les
 # solutions, le serveur, les copies hostiles et les copies des mutants. Un
 # programme est recompilé quand lui, une aide de son chapitre ou commun/
-# change. Le compilateur d'un chapitre se change par une variable propre à
-# la cible (ex. $(BUILD)/%/07_mpi/prog: CC := mpicc).
+# change. Les programmes MPI du chapitre 07 se compilent avec mpicc (MPICH,
+# installé par scripts/dependances.sh) : le même compilateur, plus les
+# en-têtes et la bibliothèque de MPI ; on les lance avec mpiexec.
+MPICC ?= mpicc
+cc_for = $(if $(findstring /07_distribue/,$(1)),$(MPICC),$(CC))
 .SECONDEXPANSION:
 $(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN) $(COMMUN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
+	$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
 	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
@@ -108,20 +111,6 @@ $(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) tests/li
 $(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
-
-# ---- Chapitre 07 : les programmes MPI ----------------------------------
-# Ils se compilent avec mpicc (MPICH, installé par scripts/dependances.sh) :
-# le même compilateur, plus les en-têtes et la bibliothèque de MPI ; on les
-# lance avec mpiexec. Chacun est lié à l'aide du chapitre (calcul.c), qui
-# n'a pas de main et n'est donc pas un programme : sa cible ne fait rien.
-MPICC ?= mpicc
-MPI_PROGRAMS := $(foreach p,$(PROGRAMS),$(if $(findstring /07_distribue/,$(p)),$(p)))
-$(filter %/calcul,$(MPI_PROGRAMS)): ; @:
-$(filter-out %/calcul,$(MPI_PROGRAMS)): $(BUILD)/%: %.c $$(dir %)calcul.c $$(dir %)calcul.h \
-        $(COMMUN) commun/commun.h
-	@mkdir -p $(@D)
-	$(MPICC) $(CSTD) $(CPPFLAGS) -I$(dir $<) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
-	    $< $(dir $<)calcul.c $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
 
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
 outils: $(SERVEUR) $(SUITES) $(BILAN)
