@@ -46,7 +46,7 @@ MUTANTS := $(patsubst %.c,$(BUILD)/%,$(wildcard $(patsubst %,tests/mutants/%/*.c
 BILAN := $(BUILD)/tests/bilan
 HARNESS := tests/lib/harnais.c tests/lib/principal.c
 NPROC := $(shell nproc 2>/dev/null || echo 2)
-COMMUN := commun/commun.c
+COMMUN := commun/commun.c commun/options.c
 
 # Les options de compilation viennent de pkg-config, une fois les
 # dépendances vérifiées (voir scripts/dependances.sh) : build/config.mk est
@@ -74,7 +74,7 @@ programmes: $(PROGRAMS)
 
 # Une seule règle construit tous les programmes : ceux des élèves, les
 # solutions, le serveur et les mutants.
-$(BUILD)/%: %.c $(COMMUN) commun/commun.h
+$(BUILD)/%: %.c $(COMMUN) commun/commun.h commun/options.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) $< $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
 
