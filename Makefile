@@ -44,7 +44,7 @@ SERVEUR := $(BUILD)/serveur/serveur
 SUITES := $(patsubst %,$(BUILD)/tests/%/suite,$(EXOS))
 MUTANTS := $(patsubst %.c,$(BUILD)/%,$(wildcard $(patsubst %,tests/mutants/%/*.c,$(EXOS))))
 BILAN := $(BUILD)/tests/bilan
-HARNESS := tests/lib/harnais.c tests/lib/principal.c
+HARNESS := tests/lib/harnais.c tests/lib/principal.c tests/lib/ligne_de_commande.c
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 COMMUN := commun/commun.c commun/options.c
 

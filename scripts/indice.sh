@@ -78,6 +78,7 @@ for exo in "$@"; do
         echo
     fi
     text=$(section "$exo" "$first")
+    case $first in cli_*) [ -n "$text" ] || text=$(section general ligne_de_commande) ;; esac
     if [ -n "$text" ]; then
         printf '%s\n' "$text" | sed 's/^/  /'
     else

@@ -377,29 +377,6 @@ static void test_delai_depasse(void)
     td6_result_free(&r);
 }
 
-static void test_option_w(void)
-{
-    const char *bad[] = { "0", "201", "cinq", "5x" };
-    char dice[160];
-
-    td6_server_start(FAST_MS);
-    server_path(dice, sizeof dice, "/dice");
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        const char *args[] = { "-w", bad[i], dice, NULL };
-        td6_result r = td6_run(PROG, args, NULL, 10);
-
-        td6_require_finished(&r, PROG);
-        ck_assert_msg(r.status == 2 && strstr(r.err, "-w") != NULL,
-                      "« -w %s » est invalide (un entier de 1 à 200 est attendu) : message sur "
-                      "stderr et code de sortie 2 attendus ; code lu %d, stderr « %.200s ».",
-                      bad[i], r.status, r.err);
-        ck_assert_msg(td6_count(r.out, "Read ") == 0,
-                      "« -w %s » est invalide : le programme doit s'arrêter avant tout "
-                      "téléchargement.", bad[i]);
-        td6_result_free(&r);
-    }
-}
-
 static void test_serveur_absent(void)
 {
     /* Personne n'écoute sur le port 1 : chaque connexion est refusée. */
@@ -446,8 +423,7 @@ void td6_register(Suite *s)
     td6_add(s, "delai_depasse", test_delai_depasse,
             "un serveur muet fait échouer l'URL au bout du délai, les autres threads "
             "continuent", 20);
-    td6_add(s, "option_w", test_option_w,
-            "-w 0, -w 201, -w cinq : refusés avec un message et le code 2", 30);
     td6_add(s, "serveur_absent", test_serveur_absent,
             "sans serveur : une ligne d'erreur par URL, code de sortie 1, pas de plantage", 40);
+    td6_add_cli_tests(s, PROG, "URL -w 1 1000");
 }
