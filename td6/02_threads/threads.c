@@ -87,15 +87,14 @@ static CURL *get_session(void)
     CURL *session = NULL;
 
     /* TODO: Chercher la poignée que ce thread a déjà rangée sous la clé. */
-    /*       (pthread_getspecific(session_key) : NULL au premier appel du thread) */
+    /*       (pthread_getspecific rend la valeur de CE thread ; NULL à son premier appel) */
     if (session != NULL)
         return session;
     /* TODO: Premier appel de ce thread : créer sa poignée et la configurer. */
-    /*       (curl_easy_init, en vérifiant qu'elle n'est pas NULL, puis curl_easy_setopt : */
-    /*       CURLOPT_WRITEFUNCTION = count_bytes, CURLOPT_TIMEOUT_MS = td6_timeout_ms(), */
-    /*       CURLOPT_NOSIGNAL = 1L : pas de signal pour les délais, voir le cours) */
+    /*       (comme au chapitre 01 : la créer, puis la fonction qui compte les octets et le */
+    /*       délai ; en plus, aucun signal pour les délais : il irait à un thread au hasard) */
     /* TODO: La ranger sous la clé : ce thread la retrouvera au prochain appel. */
-    /*       (Pthread_setspecific(session_key, session)) */
+    /*       (l'écriture qui va avec pthread_getspecific, vérifiée par commun.h) */
     (void)count_bytes;
     return session;
 }
@@ -140,11 +139,10 @@ static const char *take_next_url(url_queue *queue)
     const char *url = NULL;
 
     /* TODO: Prendre le verrou : un seul thread à la fois jusqu'au déverrouillage. */
-    /*       (Pthread_mutex_lock(&queue->lock)) */
+    /*       (le verrou est dans la file ; commun.h a des enveloppes vérifiées) */
     if (queue->next < queue->sites->count)
         url = queue->sites->urls[queue->next++];
     /* TODO: Rendre le verrou tout de suite : jamais pendant un téléchargement. */
-    /*       (Pthread_mutex_unlock(&queue->lock)) */
     return url;
 }
 
@@ -179,21 +177,21 @@ static int download_all_sites(const url_list *sites, long n_workers)
     int failures = 0;
 
     /* TODO: Créer la clé des poignées, avec close_session pour les libérer. */
-    /*       (Pthread_key_create(&session_key, close_session), AVANT le premier thread) */
+    /*       (AVANT le premier thread : il cherchera sa poignée sous cette clé dès son début) */
     (void)close_session;
     (void)session_key;
     /* TODO: Lancer les threads : chacun exécute download_worker sur son worker. */
-    /*       (Pthread_create(&workers[i].thread, NULL, download_worker, &workers[i]) */
-    /*       pour i de 0 à n_workers - 1, après workers[i].queue = &queue) */
+    /*       (un thread par ouvrier, chacun avec SON worker, qui doit connaître la file avant */
+    /*       de partir ; les deux lignes « provisoire » ci-dessous sont à remplacer) */
     workers[0].queue = &queue;
     download_worker(&workers[0]);   /* provisoire : le thread principal fait tout, seul */
     /* TODO: Attendre la fin de chaque thread avant de compter ses échecs. */
-    /*       (Pthread_join(workers[i].thread, NULL) pour chaque i, puis additionner */
-    /*       workers[i].failures : avant le join, le thread peut encore le modifier) */
+    /*       (les échecs d'un ouvrier ne se lisent qu'après l'avoir attendu : avant, il */
+    /*       peut encore les modifier) */
     for (long i = 0; i < n_workers; i++)
         failures += workers[i].failures;
     /* TODO: Détruire la clé une fois tous les threads terminés. */
-    /*       (pthread_key_delete(session_key)) */
+    /*       (le pendant de la création de la clé) */
     free(workers);
     return failures;
 }

@@ -138,9 +138,9 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 
     (void)socketp;
     /* TODO: Surveiller la socket pour ce que libcurl demande, ou l'oublier. */
-    /*       (CURL_POLL_REMOVE : unwatch_socket ; sinon retrouver la tâche t avec */
-    /*        CURLINFO_PRIVATE, puis watch_socket(loop, fd, POLLIN et/ou POLLOUT, t) */
-    /*        selon que what contient CURL_POLL_IN et/ou CURL_POLL_OUT) */
+    /*       (what dit quoi faire : oublier la socket, ou la surveiller en lecture, en */
+    /*       écriture ou les deux, avec ses drapeaux poll() ; watch_socket et unwatch_socket */
+    /*       tiennent la liste ; la tâche se retrouve comme dans asynchrone.c) */
     (void)easy;
     (void)fd;
     (void)what;
@@ -159,7 +159,7 @@ static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 
     (void)multi;
     /* TODO: Retenir l'échéance : la boucle la passe à poll() comme délai. */
-    /*       (loop->deadline = td6_now() + timeout_ms / 1000.0, ou -1 si timeout_ms < 0) */
+    /*       (une date en secondes sur l'horloge de td6_now ; -1 : libcurl n'en veut plus) */
     (void)loop;
     (void)timeout_ms;
     return 0;
@@ -256,11 +256,11 @@ static int run_one_turn(event_loop *loop)
         fds[n_ready++] = fds[i];
     }
     /* TODO: Rendre la main à chaque tâche prête : elle avance jusqu'à devoir attendre. */
-    /*       (pour i < n_ready : curl_multi_socket_action(loop->multi, fds[i].fd, */
-    /*        socket_flags(fds[i].revents), &loop->running) ; rc = -1 s'il échoue) */
+    /*       (curl_multi_socket_action, une fois par socket prête, avec ce que poll() y a vu */
+    /*       (socket_flags le traduit) ; rc = -1 si libcurl échoue) */
     /* TODO: Minuteur échu : libcurl démarre des tâches ou constate des délais dépassés. */
-    /*       (si loop->deadline >= 0 et td6_now() >= loop->deadline : d'abord */
-    /*        loop->deadline = -1, puis curl_multi_socket_action avec CURL_SOCKET_TIMEOUT et 0) */
+    /*       (s'il y a une échéance et qu'elle est passée : l'effacer d'abord, libcurl en */
+    /*       reposera une ; puis curl_multi_socket_action sur la « socket » du minuteur) */
     (void)socket_flags;
 out_free_fds:
     free(fds);
@@ -346,9 +346,8 @@ static int download_all_sites(const url_list *sites)
         goto out_free_transfers;
     }
     /* TODO: Brancher notre boucle sur libcurl : ses sockets et son minuteur. */
-    /*       (curl_multi_setopt : CURLMOPT_SOCKETFUNCTION = on_socket, */
-    /*        CURLMOPT_SOCKETDATA = &loop, CURLMOPT_TIMERFUNCTION = on_timer, */
-    /*        CURLMOPT_TIMERDATA = &loop) */
+    /*       (quatre options de curl_multi_setopt : nos deux fonctions, on_socket et */
+    /*       on_timer, et pour chacune la donnée qu'elle recevra : la boucle) */
     (void)on_socket;
     (void)on_timer;
     for (size_t i = 0; i < sites->count; i++)
