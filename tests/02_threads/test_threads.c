@@ -383,21 +383,32 @@ static void test_serveur_absent(void)
     const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
     td6_result r = td6_run(PROG, NULL, env, 30);
     char **lines;
-    size_t n, named = 0;
+    size_t n, named = 0, explained = 0;
 
     td6_require_finished(&r, PROG);
     ck_assert_msg(td6_count(r.out, "Read ") == 0,
                   "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
                   "contient des « Read ». Vérifiez le code de retour de curl_easy_perform.");
     n = td6_lines(r.err, &lines);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         named += strstr(lines[i], "http://127.0.0.1:1/") != NULL;
+        /* La cause, en français (td6_curl_error) ou dans le texte de libcurl :
+         * sans téléchargement tenté, il n'y a pas de connexion refusée. */
+        explained += strstr(lines[i], "http://127.0.0.1:1/") != NULL &&
+                     (strcasestr(lines[i], "connexion") != NULL ||
+                      strcasestr(lines[i], "connect") != NULL);
+    }
     td6_lines_free(lines, n);
     ck_assert_msg(named == N_SITES && td6_count(r.err, "http://127.0.0.1:1/jython") == 80 &&
                   td6_count(r.err, "http://127.0.0.1:1/dice") == 80,
                   "Serveur absent : %d lignes d'erreur attendues sur stderr, une par URL avec "
                   "son adresse ; %zu vues. Chaque message doit tenir en un seul fprintf. "
                   "stderr : « %.300s »", N_SITES, named, r.err);
+    ck_assert_msg(explained == N_SITES,
+                  "Serveur absent : chaque message doit dire que la connexion a été refusée "
+                  "(le code de curl_easy_perform, expliqué par td6_curl_error) ; %zu sur %d le "
+                  "disent. stderr : « %.300s ». Le téléchargement a-t-il été tenté (une poignée "
+                  "par thread, get_session) ?", explained, N_SITES, r.err);
     ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
                   r.status);
     td6_result_free(&r);
