@@ -66,7 +66,7 @@ $(BUILD)/config.mk: scripts/dependances.sh
 # ---- Règles de construction ---------------------------------------------
 
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
-        fiabilite noter-classe help clean
+        fiabilite noter-classe help clean suivre progres
 
 all: $(PROGRAMS) $(SERVEUR)
 
@@ -133,6 +133,13 @@ valgrind: outils
 indice: outils
 	@scripts/indice.sh "$(SRC)" $(EXOS)
 
+# Le mode suivi : les tests d'un exercice repartent à chaque enregistrement.
+suivre: outils
+	@scripts/suivre.sh "$(SRC)" $(EXOS)
+
+progres: outils
+	@scripts/progres.sh "$(SRC)" $(EXOS)
+
 fiabilite: outils
 	@scripts/fiabilite.sh $(EXOS)
 
@@ -153,6 +160,8 @@ help:
 	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
 	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
 	@echo "  make indice EXO=NN   un indice pour le premier test qui échoue"
+	@echo "  make suivre          à chaque enregistrement dans td6/ : tests de l'exercice, progression, indice"
+	@echo "  make progres         la progression de chaque exercice, une fois"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
