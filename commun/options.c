@@ -17,7 +17,7 @@
 
 #define MAX_LONGOPTS 16
 
-void td6_usage_error(const char *format, ...)
+void td6_cli_error(const char *format, ...)
 {
     va_list args;
 
@@ -29,7 +29,7 @@ void td6_usage_error(const char *format, ...)
     exit(2);
 }
 
-long td6_parse_long(const char *what, const char *text, long min, long max)
+long td6_cli_long(const char *what, const char *text, long min, long max)
 {
     char *end = NULL;
     long value;
@@ -38,8 +38,7 @@ long td6_parse_long(const char *what, const char *text, long min, long max)
     value = strtol(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || isspace((unsigned char)*text) ||
         value < min || value > max)
-        td6_usage_error("%s attend un entier entre %ld et %ld, pas « %s »", what, min, max,
-                        text);
+        td6_cli_error("%s attend un entier entre %ld et %ld, pas « %s »", what, min, max, text);
     return value;
 }
 
@@ -58,8 +57,8 @@ static void check_operands(int argc, char **argv)
 {
     for (int i = optind; i < argc; i++)
         if (argv[i][0] == '-')
-            td6_usage_error("argument « %s » inattendu : une URL ou un nombre ne commence "
-                            "pas par « - »", argv[i]);
+            td6_cli_error("argument « %s » inattendu : une URL ou un nombre ne commence "
+                          "pas par « - »", argv[i]);
 }
 
 int td6_getopt(int argc, char **argv, const td6_command_line *cl)
@@ -94,17 +93,16 @@ int td6_getopt(int argc, char **argv, const td6_command_line *cl)
         exit(0);
     case ':':
         if (strncmp(arg, "--", 2) == 0)
-            td6_usage_error("l'option « %.*s » attend une valeur", long_name_length(arg), arg);
-        td6_usage_error("l'option « -%c » attend une valeur", optopt);
+            td6_cli_error("l'option « %.*s » attend une valeur", long_name_length(arg), arg);
+        td6_cli_error("l'option « -%c » attend une valeur", optopt);
     case '?':
         if (strncmp(arg, "--", 2) == 0 && optopt == 0)
-            td6_usage_error("option inconnue « %.*s »", long_name_length(arg), arg);
+            td6_cli_error("option inconnue « %.*s »", long_name_length(arg), arg);
         if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=') != NULL)
-            td6_usage_error("l'option « %.*s » ne prend pas de valeur", long_name_length(arg),
-                            arg);
+            td6_cli_error("l'option « %.*s » ne prend pas de valeur", long_name_length(arg), arg);
         if (isgraph(optopt))
-            td6_usage_error("option inconnue « -%c »", optopt);
-        td6_usage_error("option inconnue « %s »", arg);
+            td6_cli_error("option inconnue « -%c »", optopt);
+        td6_cli_error("option inconnue « %s »", arg);
     case -1:
         check_operands(argc, argv);
         return -1;

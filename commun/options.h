@@ -45,11 +45,11 @@ int td6_operands(int argc, char **argv, const td6_command_line *cl);
 /* Lit un entier de min à max dans `text` ; sinon, erreur d'utilisation
  * « <nom> : <what> attend un entier entre min et max, pas « text » ».
  * `what` nomme l'option ou l'argument : "-w", "N", "PORT"... */
-long td6_parse_long(const char *what, const char *text, long min, long max);
+long td6_cli_long(const char *what, const char *text, long min, long max);
 
 /* Erreur d'utilisation : « <nom> : <message> » puis « essayez « <nom>
  * --help ». » sur la sortie d'erreur, et fin du programme avec le code 2.
  * Le message se construit comme avec printf. */
-void td6_usage_error(const char *format, ...) __attribute__((format(printf, 1, 2), noreturn));
+void td6_cli_error(const char *format, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

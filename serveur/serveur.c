@@ -911,10 +911,10 @@ static void lire_options(int argc, char **argv)
     while ((opt = td6_getopt(argc, argv, &LIGNE_DE_COMMANDE)) != -1) {
         switch (opt) {
         case 'p':
-            g_config.port = (uint16_t) td6_parse_long("-p", optarg, 0, 65535);
+            g_config.port = (uint16_t) td6_cli_long("-p", optarg, 0, 65535);
             break;
         case 'l':
-            g_config.latence_ms = (unsigned long) td6_parse_long("-l", optarg, 0, LATENCE_MAX);
+            g_config.latence_ms = (unsigned long) td6_cli_long("-l", optarg, 0, LATENCE_MAX);
             break;
         case 'a':
             g_config.adresse = optarg;
@@ -925,9 +925,9 @@ static void lire_options(int argc, char **argv)
         }
     }
     if (optind < argc)
-        td6_usage_error("argument en trop « %s »", argv[optind]);
+        td6_cli_error("argument en trop « %s »", argv[optind]);
     if (!lire_adresse(g_config.adresse, &g_config.sockaddr))
-        td6_usage_error("adresse IP invalide « %s »", g_config.adresse);
+        td6_cli_error("adresse IP invalide « %s »", g_config.adresse);
 }
 
 /* ======================================================================== */

@@ -216,7 +216,7 @@ static long parse_options(int argc, char **argv, int *first)
 
     while ((opt = td6_getopt(argc, argv, &COMMAND_LINE)) != -1)
         if (opt == 'w')
-            n_workers = td6_parse_long("-w", optarg, 1, MAX_WORKERS);
+            n_workers = td6_cli_long("-w", optarg, 1, MAX_WORKERS);
     *first = optind;
     return n_workers;
 }

@@ -226,7 +226,7 @@ static int parse_options(int argc, char **argv, long *max)
     *max = 0;
     while ((opt = td6_getopt(argc, argv, &COMMAND_LINE)) != -1)
         if (opt == 'm')
-            *max = td6_parse_long("-m", optarg, 1, MAX_CONNECTIONS);
+            *max = td6_cli_long("-m", optarg, 1, MAX_CONNECTIONS);
     return optind;
 }
 
