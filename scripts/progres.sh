@@ -152,7 +152,7 @@ detail() {
 # tableau EXO_DETAIL EXERCICE... : le tableau de tous les exercices, le
 # total, puis le détail de EXO_DETAIL (ou du premier exercice pas fini).
 tableau() {
-    local focus=$1 exo ok total somme=0 max=0
+    local focus=$1 suivant="" exo ok total somme=0 max=0
     shift
     echo "TD6 — votre progression ($(date +%H:%M:%S))"
     echo
@@ -161,15 +161,22 @@ tableau() {
         if [ -f "$suivi/$exo.txt" ] && [ ! -f "$suivi/$exo.compilation" ]; then
             read -r ok total <<<"$(compter "$exo" base)"
             somme=$((somme + ok)) max=$((max + total))
-            [ -z "$focus" ] && [ "$ok" -lt "$total" ] && focus=$exo
-        elif [ -z "$focus" ] && [ -f "$suivi/$exo.compilation" ]; then
-            focus=$exo
+            [ -z "$suivant" ] && [ "$ok" -lt "$total" ] && suivant=$exo
+        elif [ -z "$suivant" ] && [ -f "$suivi/$exo.compilation" ]; then
+            suivant=$exo
         fi
     done
     echo
     echo "Points (exercices testés, hors bonus) : $somme / $max"
     echo
+    # L'exercice demandé ; s'il est fini, le premier qui ne l'est pas.
     [ -n "$focus" ] && detail "$focus"
+    if [ -n "$suivant" ] && [ "$suivant" != "$focus" ] &&
+            { [ -z "$focus" ] || { [ -f "$suivi/$focus.txt" ] && [ ! -f "$suivi/$focus.compilation" ] &&
+                                    [ -z "$(premier_echec "$focus")" ]; }; }; then
+        [ -n "$focus" ] && echo && echo "Au suivant :"
+        detail "$suivant"
+    fi
     return 0
 }
 
