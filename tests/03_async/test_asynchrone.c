@@ -1,5 +1,5 @@
 /*
- * Tests du chapitre 03 : asynchrone [-m MAX] [URL...]
+ * Tests du chapitre 03 : asynchrone [-m CONNEXIONS] [URL...]
  * (et, par register_boucle, ceux de boucle.c dans test_boucle.c).
  *
  * Le programme est lancé contre le serveur local ; on juge ce qu'il affiche
