@@ -59,7 +59,7 @@ PROGRAMS := $(call programs,$(SRC))
 SERVEUR := $(BUILD)/serveur/serveur
 SUITES := $(patsubst %,$(BUILD)/tests/%/suite,$(EXOS))
 BILAN := $(BUILD)/tests/bilan
-HARNESS := tests/lib/harnais.c tests/lib/principal.c
+HARNESS := tests/lib/harnais.c tests/lib/principal.c tests/lib/ligne_de_commande.c
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 COMMUN := $(wildcard commun/*.c)
 COMMUN_H := $(wildcard commun/*.h)
@@ -82,7 +82,7 @@ $(BUILD)/config.mk: scripts/dependances.sh
 # ---- Règles de construction ---------------------------------------------
 
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
-        fiabilite noter-classe sujet help clean
+        fiabilite noter-classe sujet help clean suivre progres
 
 all: $(PROGRAMS) $(SERVEUR)
 
@@ -181,6 +181,13 @@ valgrind: outils
 indice: outils
 	@NIVEAU="$(NIVEAU)" scripts/indice.sh "$(SRC)" $(EXOS)
 
+# Le mode suivi : les tests d'un exercice repartent à chaque enregistrement.
+suivre: outils
+	@scripts/suivre.sh "$(SRC)" $(EXOS)
+
+progres: outils
+	@scripts/progres.sh "$(SRC)" $(EXOS)
+
 fiabilite: outils
 	@scripts/fiabilite.sh $(EXOS)
 
@@ -219,6 +226,8 @@ help:
 	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
 	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
 	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
+	@echo "  make suivre          à chaque enregistrement dans td6/ : tests de l'exercice, progression, indice"
+	@echo "  make progres         la progression de chaque exercice, une fois"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
 	@echo "  make sujet           le dépôt à distribuer aux étudiants (sans les solutions), dans build/sujet"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé"

@@ -2,8 +2,9 @@
 # dependances.sh — vérifie, et installe si besoin, ce dont le TD a besoin :
 # un compilateur C, GNU Make, pkg-config, libcurl, libmicrohttpd, jansson,
 # Check, gnuplot (pour `make images`), xmllint et jq (make check vérifie
-# que junit.xml et resultats.json restent valides) et MPICH (mpicc,
-# mpiexec : chapitre 07).
+# que junit.xml et resultats.json restent valides), MPICH (mpicc,
+# mpiexec : chapitre 07) et, sous Linux, inotifywait (pour `make suivre`,
+# qui sinon regarde td6/ toutes les 2 s).
 #
 # Appelé par le Makefile avant la première compilation. Sur Debian/Ubuntu,
 # les paquets manquants sont installés en une seule étape annoncée (apt-get,
@@ -23,6 +24,7 @@ command -v xmllint >/dev/null 2>&1 || missing+=(xmllint)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 # MPICH : le moteur de messages du chapitre 07 (mpicc compile, mpiexec lance).
 command -v mpicc >/dev/null 2>&1 && command -v mpiexec >/dev/null 2>&1 || missing+=(mpich)
+[ "$(uname -s)" != Linux ] || command -v inotifywait >/dev/null 2>&1 || missing+=(inotifywait)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 # Nom du paquet qui fournit chaque élément manquant.
@@ -38,6 +40,7 @@ debian_package() {
         xmllint) echo libxml2-utils ;;
         jq) echo jq ;;
         mpich) echo "mpich libmpich-dev" ;;
+        inotifywait) echo inotify-tools ;;
     esac
 }
 brew_package() {
@@ -76,5 +79,5 @@ elif [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null 2>&1; then
     exit 1
 fi
 echo "Aucun gestionnaire de paquets reconnu. Installez : ${missing[*]}" >&2
-echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox libxml2-utils jq mpich libmpich-dev)" >&2
+echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox libxml2-utils jq mpich libmpich-dev inotify-tools)" >&2
 exit 1

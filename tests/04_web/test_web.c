@@ -778,4 +778,7 @@ void td6_register(Suite *s)
             "le port donné en argument est celui où le serveur écoute", 40);
     td6_add(s, "arret_propre", test_arret_propre,
             "SIGTERM pendant un appel à l'API : arrêt propre et rapide, code 0", 60);
+    td6_add_cli_tests(s, "hello", "PORT");
+    td6_add_cli_tests(s, "hello2", "PORT");
+    td6_add_cli_tests(s, "evenementiel", "PORT");
 }

@@ -574,4 +574,7 @@ void td6_register(Suite *s)
             "multiproc : un ouvrier tué est signalé, les autres résultats rendus", 30);
     td6_add(s, "arguments_invalides", test_arguments_invalides,
             "arguments invalides : message, code 2, rien de calculé", 60);
+    td6_add_cli_tests(s, "cpu_sequentiel", "N -j 1 256");
+    td6_add_cli_tests(s, "cpu_threads", "N -j 1 256");
+    td6_add_cli_tests(s, "multiproc", "N -j 1 256");
 }
