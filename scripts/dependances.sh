@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # dependances.sh — vérifie, et installe si besoin, ce dont le TD a besoin :
 # un compilateur C, GNU Make, pkg-config, libcurl, libmicrohttpd, jansson,
-# Check, et gnuplot (pour `make images`).
+# Check, gnuplot (pour `make images`), xmllint et jq (make check vérifie
+# que junit.xml et resultats.json restent valides), MPICH (mpicc,
+# mpiexec : chapitre 07) et, sous Linux, inotifywait (pour `make suivre`,
+# qui sinon regarde td6/ toutes les 2 s).
 #
 # Appelé par le Makefile avant la première compilation. Sur Debian/Ubuntu,
 # les paquets manquants sont installés en une seule étape annoncée (apt-get,
@@ -32,7 +35,14 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 for m in $modules; do
     command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$m" 2>/dev/null || missing+=("$m")
 done
-[ "${1:-}" = --python ] || command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot)
+if [ "${1:-}" != --python ]; then
+    command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot)
+    command -v xmllint >/dev/null 2>&1 || missing+=(xmllint)
+    command -v jq >/dev/null 2>&1 || missing+=(jq)
+    # MPICH : le moteur de messages du chapitre 07 (mpicc compile, mpiexec lance).
+    command -v mpicc >/dev/null 2>&1 && command -v mpiexec >/dev/null 2>&1 || missing+=(mpich)
+    [ "$(uname -s)" != Linux ] || command -v inotifywait >/dev/null 2>&1 || missing+=(inotifywait)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 # Nom du paquet qui fournit chaque élément manquant.
@@ -45,6 +55,10 @@ debian_package() {
         jansson) echo libjansson-dev ;;
         check) echo "check libsubunit-dev" ;;
         gnuplot) echo gnuplot-nox ;;
+        xmllint) echo libxml2-utils ;;
+        jq) echo jq ;;
+        mpich) echo "mpich libmpich-dev" ;;
+        inotifywait) echo inotify-tools ;;
         python3) echo python3 ;;
         requests | aiohttp | flask | httpx | asgiref) echo "python3-$1" ;;
     esac
@@ -53,6 +67,7 @@ brew_package() {
     case "$1" in
         cc) echo "" ;;   # fourni par les outils en ligne de commande de Xcode
         libcurl) echo curl ;;
+        xmllint) echo libxml2 ;;
         *) echo "$1" ;;
     esac
 }
@@ -84,5 +99,5 @@ elif [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null 2>&1; then
     exit 1
 fi
 echo "Aucun gestionnaire de paquets reconnu. Installez : ${missing[*]}" >&2
-echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox)" >&2
+echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox libxml2-utils jq mpich libmpich-dev inotify-tools)" >&2
 exit 1

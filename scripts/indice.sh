@@ -110,6 +110,7 @@ for exo in "$@"; do
         section general "$general" | sed 's/^/  /'
         echo
     fi
+    case $first in cli_*) [ -n "$text" ] || text=$(section general ligne_de_commande) ;; esac
     if [ -n "$text" ]; then
         level=$(level_for "$exo" "$first")
         names=("" "l'idée" "où regarder" "la forme du code")

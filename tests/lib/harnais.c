@@ -1095,7 +1095,9 @@ void td6_result_free(td6_result *r)
 
 static int temp_file(char *path, size_t size, const char *tag)
 {
-    snprintf(path, size, "/tmp/td6-%s-XXXXXX", tag);
+    const char *tmp = getenv("TMPDIR"); /* celui de l'exécution (tester.sh), effacé à la fin */
+
+    snprintf(path, size, "%s/td6-%s-XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp", tag);
     return mkstemp(path);
 }
 

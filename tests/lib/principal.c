@@ -9,7 +9,7 @@
  * Variables lues : TD6_EXO (nom de l'exercice), TD6_SOURCE (td6 ou
  * solutions), TD6_RESULTATS (chemin sans extension du fichier de
  * résultats), TD6_BIN et TD6_SERVEUR_BIN (lues par le harnais).
- * TD6_LISTER=1 : affiche seulement « nom<TAB>description » de chaque test
+ * TD6_LISTER=1 ou --liste : affiche seulement « nom<TAB>description » de chaque test
  * (pour make indice et make noter-classe), sans rien lancer.
  * Code de sortie : 0 si tous les tests passent, 1 sinon.
  *
@@ -21,6 +21,7 @@
  * $TD6_ETAT où le harnais note les programmes déjà bloqués (récidive).
  */
 #include "td6_test.h"
+#include "texte.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -157,10 +158,12 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
         print_result(ok, registered[k].description, msg, tty);
         if (txt != NULL)
             fprintf(txt, "%s %s\n", ok ? "ok" : "echec", registered[k].name);
+        char *clean = td6_clean_text(msg, 4000); /* UTF-8 valide, sans ESC : voir texte.h */
         json_array_append_new(tests, json_pack("{s:s, s:s, s:b, s:s}", "nom",
                                                registered[k].name, "description",
                                                registered[k].description, "reussi", ok,
-                                               "message", msg));
+                                               "message", clean != NULL ? clean : ""));
+        free(clean);
     }
     free(results);
     root = json_pack("{s:s, s:s, s:i, s:i, s:o}", "exercice", exo, "source", source,
@@ -177,7 +180,7 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
 }
 
 /* Le dossier d'état de cette exécution (récidive), effacé à la fin. */
-static char state_dir[64];
+static char state_dir[256];
 
 static void remove_state_dir(void)
 {
@@ -198,7 +201,7 @@ static void remove_state_dir(void)
     rmdir(state_dir);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const char *exo = getenv("TD6_EXO"), *source = getenv("TD6_SOURCE");
     Suite *s;
@@ -209,13 +212,14 @@ int main(void)
     source = source != NULL ? source : "?";
     s = suite_create(exo);
     td6_register(s);
-    if (getenv("TD6_LISTER") != NULL) {
+    if (getenv("TD6_LISTER") != NULL || (argc > 1 && strcmp(argv[1], "--liste") == 0)) {
         for (size_t i = 0; i < n_registered; i++)
             printf("%s\t%s\n", registered[i].name, registered[i].description);
         return 0;
     }
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    snprintf(state_dir, sizeof state_dir, "/tmp/td6-etat-XXXXXX");
+    snprintf(state_dir, sizeof state_dir, "%s/td6-etat-XXXXXX",
+             getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 200 ? getenv("TMPDIR") : "/tmp");
     if (mkdtemp(state_dir) != NULL)
         setenv("TD6_ETAT", state_dir, 1);
     else
