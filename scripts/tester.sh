@@ -18,9 +18,10 @@
 #   TD6_BUILD_PROGRAMMES   où construire les programmes (défaut $BUILD)
 #   TD6_PROTECTION=0       ne pas vérifier que tests/ et serveur/ sont intacts
 set -u
+. "$(dirname "$0")/lib/td6.sh"
 src=$1
 shift
-build=${BUILD:-build}
+build=$td6_build
 progs=${TD6_BUILD_PROGRAMMES:-$build}
 results=${TD6_DOSSIER_RESULTATS:-$build/resultats}
 jobs=${TD6_PARALLELE:-3}
@@ -68,11 +69,8 @@ compile() {
 
 # run_suite EXO : lance la suite de l'exercice (sortie standard héritée).
 run_suite() {
-    local exo=$1
     echo
-    TD6_EXO=$exo TD6_SOURCE=$src TD6_BIN=$progs/$src/$exo \
-    TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$results/$exo \
-        "$build/tests/$exo/suite"
+    lancer_suite "$1" "$progs/$src/$1" "$src" "$results/$1"
 }
 
 if [ $# -le 1 ] || [ "$jobs" -le 1 ]; then
