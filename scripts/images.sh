@@ -110,12 +110,12 @@ etiquette_y = "$4"
 lignes = $lignes
 xmax = $5
 FIN
-    tracer chronologie.gp "$2"
+    lancer_gnuplot chronologie.gp "$2"
 }
 
-# tracer SCRIPT_GP PNG : gnuplot lit les paramètres ($travail/param.gp,
+# lancer_gnuplot SCRIPT_GP PNG : gnuplot lit les paramètres ($travail/param.gp,
 # écrits juste avant), puis scripts/gnuplot/SCRIPT_GP dessine PNG.
-tracer() {
+lancer_gnuplot() {
     echo "terminal = \"$terminal\"" >>"$travail/param.gp"
     if gnuplot "$travail/param.gp" "$gp/$1" 2>"$travail/gnuplot.err"; then
         echo "   → $cible/$2"
@@ -258,7 +258,7 @@ nb = $nb
 rmax = $rmax
 wmax = $wmax
 FIN
-    tracer bench.gp bench.png
+    lancer_gnuplot bench.gp bench.png
 }
 
 main() {

@@ -35,7 +35,6 @@
 set -u
 . "$(dirname "$0")/lib/td6.sh"
 build=$td6_build
-make=$td6_make
 mult=${TD6_HOSTILES_MULTIPLICATEUR:-0.2}
 limit=${TD6_HOSTILES_LIMITE_S:-60}
 unset CK_TIMEOUT_MULTIPLIER TD6_ENVELOPPE TD6_ENVELOPPE_PROGS
@@ -61,7 +60,7 @@ if [ "${1:-}" = "--copie-entiere" ]; then
     copy=$class/hostile
     rm -rf "$class"
     mkdir -p "$copy"
-    "$make" --no-print-directory -s outils || exit 1
+    "$td6_make" --no-print-directory -s outils || exit 1
     for exo in "$@"; do
         mkdir -p "$copy/td6/$exo"
         for f in td6/"$exo"/*.c; do
@@ -118,7 +117,7 @@ if [ ${#hostiles[@]} -eq 0 ]; then
     exit
 fi
 for e in $(for exo in "$@"; do echo "${exo%%_*}"; done); do
-    "$make" --no-print-directory -s programmes SRC=solutions EXO="$e" >>"$verif/compil.log" 2>&1
+    "$td6_make" --no-print-directory -s programmes SRC=solutions EXO="$e" >>"$verif/compil.log" 2>&1
 done
 # Chaque copie hostile : la solution de l'exercice, copiée, où elle
 # remplace son programme ; construite comme un mutant.

@@ -16,7 +16,6 @@
 set -u
 . "$(dirname "$0")/lib/td6.sh"
 build=$td6_build
-make=$td6_make
 # Un dossier par ensemble d'exercices : deux `make check EXO=..` peuvent
 # tourner en même temps sans se marcher dessus.
 verif=$build/verif/$(echo "$@" | tr ' ' '+')
@@ -38,7 +37,7 @@ start=$(date +%s)
 
 echo "== Compilation : solutions, squelettes (avec -Wall -Wextra -Werror)"
 for src in solutions td6; do
-    if "$make" --no-print-directory -s -j"$(nproc 2>/dev/null || echo 2)" programmes SRC=$src >"$verif/$src.compil" 2>&1; then
+    if "$td6_make" --no-print-directory -s -j"$(nombre_de_cpu)" programmes SRC=$src >"$verif/$src.compil" 2>&1; then
         pass "$src/ compile"
     else
         fail "$src/ ne compile pas"

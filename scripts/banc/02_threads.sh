@@ -29,17 +29,7 @@ echo "Chapitre 02 : $sites URL, latence $latence ms, médiane de $repetitions ex
 echo "charge de la machine au départ : $(charge_machine) ($(nombre_de_cpu) cœurs)"
 printf '%8s %10s %12s %9s\n' "threads" "idéal (s)" "mesuré (s)" "rapport"
 for w in "${workers[@]}"; do
-    times=()
-    for _ in $(seq "$repetitions"); do
-        out=$(TD6_SERVER=$url "$prog" -w "$w")
-        reads=$(grep -c '^Read ' <<<"$out" || true)
-        if [ "$reads" -ne "$sites" ]; then
-            echo "bench 02 : -w $w n'a lu que $reads pages sur $sites" >&2
-            exit 1
-        fi
-        times+=("$(duree_affichee <(echo "$out"))")
-    done
-    measured=$(mediane "${times[@]}")
+    measured=$(mediane_telechargements "$repetitions" "$url" "$sites" "$prog" -w "$w") || exit 1
     ideal=$(calcul "sprintf(\"%.3f\", int(($sites + $w - 1) / $w) * $latence / 1000)")
     ratio=$(rapport "$measured" "$ideal")
     printf '%8s %10s %12s %9s\n' "$w" "$ideal" "$measured" "$ratio"

@@ -41,18 +41,8 @@ printf '%-18s %10s %12s %9s\n' "configuration" "idéal (s)" "mesuré (s)" "rappo
 # measure URL PROGRAMME ARGUMENTS : médiane des durées annoncées sur $repetitions
 # exécutions (et arrêt si une page manque).
 measure() {
-    local out reads times=()
-    for _ in $(seq "$repetitions"); do
-        # shellcheck disable=SC2086
-        out=$(TD6_SERVER=$1 "$dir/$2" $3 2>/dev/null)
-        reads=$(grep -c '^Read ' <<<"$out" || true)
-        if [ "$reads" -ne "$sites" ]; then
-            echo "bench 03 : $2 $3 n'a lu que $reads pages sur $sites" >&2
-            exit 1
-        fi
-        times+=("$(duree_affichee <(echo "$out"))")
-    done
-    mediane "${times[@]}"
+    # shellcheck disable=SC2086
+    mediane_telechargements "$repetitions" "$1" "$sites" "$dir/$2" $3 || exit 1
 }
 
 for c in "${configurations[@]}"; do

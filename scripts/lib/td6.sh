@@ -43,6 +43,10 @@
 #   pages_lues FICHIER     le N de « Downloaded N in ... »
 #   temps_page             filtre : le « Time taken » d'une page du chapitre 04
 #   nombres_calcules F     les N des lignes « cpu_bound(N) = ... » de F
+#   mediane_telechargements N URL PAGES CMD...
+#                          lance N fois CMD contre le serveur URL, vérifie
+#                          qu'il lit PAGES pages, affiche la médiane des
+#                          durées qu'il annonce (code 1 si une page manque)
 #   lancer_web CHEMIN      démarre un serveur web du chapitre 04 sur un port
 #                          libre : WEB_PID, WEB_URL (plusieurs possibles) ;
 #                          arreter_web les arrête tous
@@ -268,6 +272,21 @@ temps_page() {
 # Nombre de pages annoncé par « Downloaded N in ... ».
 pages_lues() {
     sed -n 's/^Downloaded \([0-9]*\) in .*/\1/p' "$1" | tail -n 1
+}
+
+mediane_telechargements() {
+    local n=$1 url=$2 pages=$3 out lues durees=()
+    shift 3
+    for _ in $(seq "$n"); do
+        out=$(TD6_SERVER=$url "$@" 2>/dev/null)
+        lues=$(grep -c '^Read ' <<<"$out" || true)
+        if [ "$lues" -ne "$pages" ]; then
+            echo "$(basename "$1") ${*:2} n'a lu que $lues pages sur $pages" >&2
+            return 1
+        fi
+        durees+=("$(duree_affichee <(echo "$out"))")
+    done
+    mediane "${durees[@]}"
 }
 
 WEB_PID=""
