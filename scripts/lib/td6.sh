@@ -426,9 +426,12 @@ preparer_mutant() {
             touches=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$m")
             ;;
         *)
+            # Le programme est inclus, pas copié : ses propres #include
+            # "../..." restent relatifs à son dossier (les copies hostiles
+            # partagent ainsi tests/hostiles/commun/).
             touches=$(nom_mutant "$m")
             touches=${touches%%-*}.c
-            cp "$m" "$copie/$touches"
+            printf '#include "%s"\n' "$(realpath "$m")" >"$copie/$touches"
             ;;
     esac
     for f in $touches; do
