@@ -166,7 +166,7 @@ demo:
 
 bench:
 	@$(MAKE) --no-print-directory SRC=solutions EXO= all
-	@scripts/bench.sh "$(LATENCE)"
+	@scripts/bench.sh "$(LATENCE)" $(if $(EXO),$(EXOS))
 
 images:
 	@$(MAKE) --no-print-directory SRC=solutions EXO= all
@@ -229,6 +229,8 @@ help:
 	@echo "  make serveur         le serveur local au premier plan (PORT=8606 LATENCE=50)"
 	@echo "  make demo            tout le cours, solutions de référence, avec un tableau comparatif"
 	@echo "  make bench           les temps, en rapport au temps idéal (CSV dans build/)"
+	@echo "  make bench EXO=NN    à la place, le balayage détaillé du chapitre (scripts/banc/NN_nom.sh,"
+	@echo "                       ARGS=\"...\" pour ses arguments ; BENCH_REPETITIONS=5 mesures)"
 	@echo "  make comparer [EXO=NN] les programmes Python du cours à côté des solutions C"
 	@echo "  make images          les diagrammes de images/, tracés à partir de vraies exécutions"
 	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
@@ -238,7 +240,8 @@ help:
 	@echo "  make progres         la progression de chaque exercice, une fois"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
 	@echo "  make sujet           le dépôt à distribuer aux étudiants (sans les solutions), dans build/sujet"
-	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé"
+	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé,"
+	@echo "                       puis chaque mutant 3 fois (10 si « @repetitions 10 ») : refusé à chaque tour"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
 	@echo "  make compile_commands.json   pour clangd / VS Code : les options de chaque fichier"
 	@echo "  make clean           efface $(BUILD)/"

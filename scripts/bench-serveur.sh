@@ -7,19 +7,20 @@
 # Ce script ne construit rien : lancez d'abord « make » (ou « make serveur »).
 #
 # Réglages (variables d'environnement) : CONNEXIONS (200), DUREE (5s),
-# LATENCE (50, en ms), THREADS_WRK (2), SERVEUR (build/serveur/serveur).
+# LATENCE (50, en ms), THREADS_WRK (2), BUILD (le serveur est
+# $BUILD/serveur/serveur).
 
 set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/td6.sh
 
-racine=$(cd "$(dirname "$0")/.." && pwd)
-serveur=${SERVEUR:-$racine/build/serveur/serveur}
 connexions=${CONNEXIONS:-200}
 duree=${DUREE:-5s}
 latence=${LATENCE:-50}
 threads_wrk=${THREADS_WRK:-2}
 
-if [[ ! -x $serveur ]]; then
-    echo "bench-serveur : $serveur est introuvable : lancez d'abord make" >&2
+if [[ ! -x $td6_build/serveur/serveur ]]; then
+    echo "bench-serveur : $td6_build/serveur/serveur est introuvable : lancez d'abord make" >&2
     exit 1
 fi
 if ! command -v wrk >/dev/null; then
@@ -27,53 +28,20 @@ if ! command -v wrk >/dev/null; then
     echo "  Debian/Ubuntu : sudo apt-get install wrk   (macOS : brew install wrk)" >&2
     exit 1
 fi
-if ! command -v curl >/dev/null; then
-    echo "bench-serveur : curl est nécessaire pour lire /stats" \
-         "(sudo apt-get install curl)." >&2
-    exit 1
-fi
 
 tmp=$(mktemp -d)
-pid_serveur=""
-
-# Quoi qu'il arrive (fin normale, erreur, Ctrl-C), on arrête le serveur que
-# NOUS avons lancé, et lui seul, puis on efface les fichiers temporaires.
-nettoyer() {
-    if [[ -n $pid_serveur ]] && kill -0 "$pid_serveur" 2>/dev/null; then
-        kill -TERM "$pid_serveur" 2>/dev/null || true
-        wait "$pid_serveur" 2>/dev/null || true
-    fi
-    rm -rf "$tmp"
-}
-trap nettoyer EXIT
-
-# Port 0 : le système choisit un port libre ; le serveur écrit son URL de
-# base en première ligne de sa sortie standard.
-"$serveur" -p 0 -l "$latence" >"$tmp/url" 2>"$tmp/journal" &
-pid_serveur=$!
-url=""
-for _ in $(seq 50); do
-    url=$(head -n 1 "$tmp/url" 2>/dev/null || true)
-    [[ -n $url ]] && break
-    if ! kill -0 "$pid_serveur" 2>/dev/null; then
-        echo "bench-serveur : le serveur s'est arrêté au démarrage :" >&2
-        cat "$tmp/journal" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-if [[ -z $url ]]; then
-    echo "bench-serveur : le serveur n'a pas donné son URL en 5 s." >&2
-    exit 1
-fi
+a_la_sortie rm -rf "$tmp"
+# Port libre ; arrêté à la sortie, quoi qu'il arrive (a_la_sortie).
+lancer_serveur "$latence"
+url=$serveur_url
 
 echo "Serveur : $url (latence $latence ms)"
 echo "Charge  : wrk, $connexions connexions keep-alive, $threads_wrk threads, $duree sur /dice"
 echo
 
-curl -s "$url/reset" >/dev/null
+http_get "$url/reset" >/dev/null
 wrk -t"$threads_wrk" -c"$connexions" -d"$duree" --latency "$url/dice" >"$tmp/wrk"
-stats=$(curl -s "$url/stats")
+stats=$(http_get "$url/stats" | corps_http)
 
 # Convertit une durée affichée par wrk (850.00us, 50.12ms, 1.02s) en ms.
 en_ms() {

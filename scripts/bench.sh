@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench.sh LATENCE — ce que fait `make bench` : des rapports, pas des temps.
+# bench.sh LATENCE [EXERCICE...] — ce que fait `make bench` : des rapports,
+# pas des temps.
 #
 # Chaque programme du cours tourne plusieurs fois (5 par défaut) ; on garde
 # la médiane et on la compare au temps idéal :
@@ -16,9 +17,11 @@
 #
 # Résultats : $BUILD/bench/bench.csv et $BUILD/bench/cpu-echelle.csv (lus
 # par `make images`), et $BUILD/bench/machine.txt (cœurs, charge).
-# Ce script remplace, pour le tableau d'ensemble, les scripts/bench-NN.sh
-# des chapitres : il mesure tous les programmes de la même façon. Eux
-# restent là pour les balayages d'un chapitre (threads de 1 à 160, -m...).
+# Ce tableau d'ensemble mesure tous les programmes de la même façon.
+# `make bench EXO=NN` donne à la place le balayage détaillé d'un chapitre
+# (threads de 1 à 160, -m...) : scripts/banc/NN_nom.sh, un fichier par
+# chapitre, trouvé tout seul (un nouveau chapitre n'a qu'à ajouter le sien),
+# avec ARGS="..." pour ses arguments.
 #
 # Variables facultatives :
 #   BENCH_REPETITIONS=5          nombre de mesures par programme ;
@@ -29,22 +32,37 @@
 set -u
 latence=${1:-50}
 dossier=$(dirname "$0")
-. "$dossier/serveur-local.sh"
-. "$dossier/mesures.sh"
+. "$dossier/lib/td6.sh"
 
 repetitions=${BENCH_REPETITIONS:-5}
-sortie=${BENCH_DOSSIER:-$outils_build/bench}
+
+# make bench EXO=NN : le balayage du chapitre, scripts/banc/NN_nom.sh, lu
+# dans un sous-shell : il a la bibliothèque, $latence, $repetitions et ses
+# arguments (ARGS) ; ce qu'il lance s'arrête à sa fin (a_la_sortie).
+if [ $# -gt 1 ]; then
+    shift
+    rc=0
+    for exo in "$@"; do
+        if [ -f "$dossier/banc/$exo.sh" ]; then
+            # (Pas de « || » ici : il y annulerait le set -e du banc.)
+            # shellcheck disable=SC1090,SC2086
+            ( . "$dossier/banc/$exo.sh" ${ARGS:-} )
+            [ $? -eq 0 ] || rc=1
+        else
+            echo "Chapitre $exo : pas de balayage détaillé (scripts/banc/$exo.sh) ; make bench sans EXO donne le tableau d'ensemble."
+        fi
+    done
+    exit $rc
+fi
+sortie=${BENCH_DOSSIER:-$td6_build/bench}
 coeurs=$(nombre_de_cpu)
 read -r -a nombres <<<"${BENCH_NOMBRES:-}"
 travail=$(mktemp -d /tmp/td6-bench-XXXXXX)
 mkdir -p "$sortie"
 
-nettoyer() {
-    arreter_enfant
-    arreter_web
-    arreter_serveur
-    rm -rf "$travail"
-}
+# Le dossier de travail s'efface à la sortie, après l'arrêt de ce que le
+# script a lancé (serveurs, programmes : voir a_la_sortie).
+a_la_sortie rm -rf "$travail"
 
 # ---- Les configurations mesurées ----------------------------------------
 # cle|famille|programme|arguments|paramètre
@@ -132,7 +150,6 @@ main() {
     local tour conf cle famille nom args param bin
     echo "TD6 en C — bench : $repetitions mesures par programme, médiane, rapport au temps idéal."
     demarrer_serveur "$latence"
-    trap nettoyer EXIT
     {
         echo "date : $(date '+%Y-%m-%d %H:%M')"
         echo "coeurs : $coeurs"

@@ -28,24 +28,16 @@ shift
 [ $# -gt 0 ] || set -- 01 02 03 04 05 06
 dossier=$(dirname "$0")
 racine=$(cd "$dossier/.." && pwd)
-. "$dossier/serveur-local.sh"
-. "$dossier/mesures.sh"
+. "$dossier/lib/td6.sh"
 
 python=${PYTHON:-/usr/bin/python3}
 [ -x "$python" ] || python=$(command -v python3)
-sortie=${COMPARER_DOSSIER:-$outils_build/comparer}
+sortie=${COMPARER_DOSSIER:-$td6_build/comparer}
 coeurs=$(nombre_de_cpu)
 travail=$(mktemp -d /tmp/td6-comparer-XXXXXX)
 mkdir -p "$sortie"
 
-nettoyer() {
-    arreter_enfant
-    arreter_web
-    arreter_serveur
-    rm -rf "$travail"
-}
-trap nettoyer EXIT
-trap 'exit 130' INT TERM
+a_la_sortie rm -rf "$travail"
 
 # Les tailles : le cours entier, ou un échantillon pour make check.
 if [ -n "${COMPARER_PETIT:-}" ]; then

@@ -20,20 +20,16 @@
 set -u
 latence=${1:-50}
 dossier=$(dirname "$0")
-. "$dossier/serveur-local.sh"
-. "$dossier/mesures.sh"
+. "$dossier/lib/td6.sh"
 
 coeurs=$(nombre_de_cpu)
 workers=${TD6_DEMO_WORKERS:-$coeurs}
 read -r -a nombres <<<"${TD6_DEMO_NOMBRES:-}"
 travail=$(mktemp -d /tmp/td6-demo-XXXXXX)
 
-nettoyer() {
-    arreter_enfant
-    arreter_web
-    arreter_serveur
-    rm -rf "$travail"
-}
+# Le dossier de travail s'efface à la sortie, après l'arrêt de ce que le
+# script a lancé (serveurs, programmes : voir a_la_sortie).
+a_la_sortie rm -rf "$travail"
 
 # ---- Le tableau final ---------------------------------------------------
 # Une ligne par programme lancé : nom, temps mesuré, temps idéal, pic en vol,
@@ -319,8 +315,6 @@ etape_mpi() {
 main() {
     echo "TD6 en C — démonstration : toutes les solutions, dans l'ordre du cours."
     demarrer_serveur "$latence"
-    # Après demarrer_serveur, qui pose son propre piège : on arrête tout.
-    trap nettoyer EXIT
     echo "Serveur local : $TD6_SERVER (latence $latence ms). Machine : $coeurs cœurs."
     etape_io
     etape_web

@@ -9,38 +9,47 @@
 # a changé d'un tour à l'autre, et tout test qui a échoué. Il doit n'en
 # signaler aucun.
 #
+# Puis chaque mutant (voir verifier.sh) tourne plusieurs fois, dans la même
+# charge : il doit être refusé à CHAQUE tour, sur ses tests « @echoue ».
+# Combien de tours : la ligne « # @repetitions N » de son en-tête (les
+# mutants dont le verdict tient à une course entre threads ou à un délai :
+# 10), sinon $TD6_FIABILITE_MUTANTS (3 par défaut). TD6_FIABILITE_MUTANTS=10
+# impose 10 tours à tous ; 0 saute les mutants. Ils tournent $TD6_JOBS à la
+# fois (4 par défaut).
+#
 # Trop long pour make check (plusieurs minutes par exercice) ; à lancer
 # avant une livraison, ou après avoir touché à un test. Journaux dans
 # $BUILD/fiabilite/.
 set -u
-build=${BUILD:-build}
-make=${MAKE:-make}
+. "$(dirname "$0")/lib/td6.sh"
+build=$td6_build
+mutant_runs=${TD6_FIABILITE_MUTANTS:-3}
+jobs_max=${TD6_JOBS:-4}
 runs=${TD6_FIABILITE_TOURS:-10}
 dir=$build/fiabilite
 rm -rf "$dir"
 mkdir -p "$dir"
 unset CK_TIMEOUT_MULTIPLIER TD6_ENVELOPPE TD6_ENVELOPPE_PROGS
 
-if ! "$make" --no-print-directory -s programmes SRC=solutions EXO= >"$dir/compilation.log" 2>&1; then
+if ! "$td6_make" --no-print-directory -s programmes SRC=solutions EXO= >"$dir/compilation.log" 2>&1; then
     echo "Les solutions ne compilent pas :"
     head -n 20 "$dir/compilation.log"
     exit 1
 fi
 
-# Occuper les autres cœurs ; arrêtés à la sortie, même sur Ctrl-C.
+# Occuper les autres cœurs ; arrêtés à la sortie, même sur Ctrl-C. Lancés
+# hors des tâches de ce script (dans $(...)) : wait et attendre_place ne
+# comptent que les suites.
 busy=()
 stop_busy() {
     local p
     for p in "${busy[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
 }
-trap stop_busy EXIT
-trap 'exit 130' INT TERM
-cores=$(nproc 2>/dev/null || echo 2)
+a_la_sortie stop_busy
+cores=$(nombre_de_cpu)
 n_busy=$((cores > 1 ? cores - 1 : 1))
 for _ in $(seq "$n_busy"); do
-    yes >/dev/null &
-    busy+=($!)
+    busy+=("$(yes >/dev/null 2>&1 & echo $!)")
 done
 echo "== $runs tours de chaque suite sur les solutions, $n_busy cœur(s) sur $cores occupé(s) ($(uptime | sed 's/.*load average/charge/'))"
 
@@ -48,9 +57,8 @@ start=$(date +%s)
 for exo in "$@"; do
     t0=$(date +%s)
     for run in $(seq "$runs"); do
-        TD6_EXO=$exo TD6_SOURCE=solutions TD6_BIN=$build/solutions/$exo \
-        TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$dir/$exo.$run NO_COLOR=1 \
-            "$build/tests/$exo/suite" >"$dir/$exo.$run.log" 2>&1
+        NO_COLOR=1 lancer_suite "$exo" "$build/solutions/$exo" solutions "$dir/$exo.$run" \
+            >"$dir/$exo.$run.log" 2>&1
         printf '.'
     done
     printf ' %s : %d s\n' "$exo" $(( $(date +%s) - t0 ))
@@ -90,4 +98,57 @@ for exo in "$@"; do
 done
 echo "---------------------------------------------- ---------------"
 echo "fiabilité : $tests tests × $runs tours en $(( $(date +%s) - start )) s ; $changed verdict(s) changeant(s), $failed test(s) toujours en échec."
-[ "$changed" -eq 0 ] && [ "$failed" -eq 0 ]
+
+# ---- Les mutants, plusieurs fois chacun ---------------------------------
+# Un tour « passe » si la suite réussit, ou si un test @echoue n'échoue pas.
+mutants=() escaped=0 mutant_total=0
+t0=$(date +%s)
+if [ "$mutant_runs" -gt 0 ]; then
+    echo
+    echo "== Chaque mutant, plusieurs tours : il doit être refusé à chaque tour"
+    while IFS= read -r m; do
+        exo=$(basename "$(dirname "$m")")
+        copy=$dir/copies/$exo/$(nom_mutant "$m")
+        if ! why=$(preparer_mutant "$m" "$copy"); then
+            escaped=$((escaped + 1)); echo "  ✘ $m : $why"; continue
+        fi
+        mutants+=("$m")
+        attendre_place "$(nombre_de_cpu)"
+        construire_copie "$copy" "$exo" >"$copy.compil" 2>&1 &
+    done < <(lister_mutants "$@")
+    wait
+    for m in "${mutants[@]}"; do
+        exo=$(basename "$(dirname "$m")")
+        copy=$dir/copies/$exo/$(nom_mutant "$m")
+        for run in $(seq "$(repetitions_mutant "$m" "$mutant_runs")"); do
+            attendre_place "$jobs_max"
+            { NO_COLOR=1 lancer_suite "$exo" "$(dossier_binaires "$copy" "$exo")" \
+                "mutant $(nom_mutant "$m")" "$copy.$run" >"$copy.$run.log" 2>&1
+              echo $? >"$copy.$run.rc"; } &
+        done
+    done
+    wait
+    for m in "${mutants[@]}"; do
+        exo=$(basename "$(dirname "$m")")
+        copy=$dir/copies/$exo/$(nom_mutant "$m")
+        n=$(repetitions_mutant "$m" "$mutant_runs") passed=0
+        mutant_total=$((mutant_total + n))
+        for run in $(seq "$n"); do
+            # Une suite qui réussit, ou qui n'a pas fait échouer un test
+            # @echoue (un mutant qui ne compile pas non plus) : le défaut
+            # n'a pas été vu.
+            if [ "$(cat "$copy.$run.rc")" -eq 0 ] || [ -n "$(echecs_manquants "$m" "$copy.$run")" ]; then
+                passed=$((passed + 1))
+            fi
+        done
+        if [ "$passed" -eq 0 ]; then
+            printf '  ✔ %-52s refusé %d fois sur %d\n' "$exo/$(nom_mutant "$m")" "$n" "$n"
+        else
+            escaped=$((escaped + 1))
+            printf '  ✘ %-52s passe %d fois sur %d\n' "$exo/$(nom_mutant "$m")" "$passed" "$n"
+            [ -s "$copy.compil" ] && sed 's/^/      /' "$copy.compil" | head -n 5
+        fi
+    done
+    echo "mutants : ${#mutants[@]} mutants, $mutant_total tours en $(( $(date +%s) - t0 )) s ; $escaped mutant(s) pas toujours refusé(s)."
+fi
+[ "$changed" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$escaped" -eq 0 ]

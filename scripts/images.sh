@@ -22,8 +22,7 @@
 #   TD6_IMAGES_BENCH=dossier  où lire bench.csv ($BUILD/bench par défaut).
 set -u
 dossier=$(dirname "$0")
-. "$dossier/serveur-local.sh"
-. "$dossier/mesures.sh"
+. "$dossier/lib/td6.sh"
 
 cible=${TD6_IMAGES:-images}
 latence=${TD6_IMAGES_LATENCE:-50}
@@ -32,11 +31,9 @@ gp=$dossier/gnuplot
 travail=$(mktemp -d /tmp/td6-images-XXXXXX)
 faites=0
 
-nettoyer() {
-    arreter_enfant
-    arreter_serveur
-    rm -rf "$travail"
-}
+# Le dossier de travail s'efface à la sortie, après l'arrêt de ce que le
+# script a lancé (serveurs, programmes : voir a_la_sortie).
+a_la_sortie rm -rf "$travail"
 
 # Le terminal PNG de gnuplot : pngcairo (texte lissé) s'il existe, sinon png.
 choisir_terminal() {
@@ -112,9 +109,15 @@ titre = "$3"
 etiquette_y = "$4"
 lignes = $lignes
 xmax = $5
-terminal = "$terminal"
 FIN
-    if gnuplot "$travail/param.gp" "$gp/chronologie.gp" 2>"$travail/gnuplot.err"; then
+    lancer_gnuplot chronologie.gp "$2"
+}
+
+# lancer_gnuplot SCRIPT_GP PNG : gnuplot lit les paramètres ($travail/param.gp,
+# écrits juste avant), puis scripts/gnuplot/SCRIPT_GP dessine PNG.
+lancer_gnuplot() {
+    echo "terminal = \"$terminal\"" >>"$travail/param.gp"
+    if gnuplot "$travail/param.gp" "$gp/$1" 2>"$travail/gnuplot.err"; then
         echo "   → $cible/$2"
         faites=$((faites + 1))
     else
@@ -216,7 +219,7 @@ images_cpu() {
 # ---- Le bilan de make bench -----------------------------------------------------
 
 image_bench() {
-    local csv=${TD6_IMAGES_BENCH:-$outils_build/bench} source nb rmax wmax lat rapide=""
+    local csv=${TD6_IMAGES_BENCH:-$td6_build/bench} source nb rmax wmax lat rapide=""
     echo "== bench.png : le bilan de make bench"
     if [ ! -s "$csv/bench.csv" ]; then
         echo "   (pas de $csv/bench.csv : mesure rapide ici, 1 répétition, 8 petits"
@@ -254,15 +257,8 @@ coeurs = $coeurs
 nb = $nb
 rmax = $rmax
 wmax = $wmax
-terminal = "$terminal"
 FIN
-    if gnuplot "$travail/param.gp" "$gp/bench.gp" 2>"$travail/gnuplot.err"; then
-        echo "   → $cible/bench.png"
-        faites=$((faites + 1))
-    else
-        echo "   ✘ gnuplot a échoué pour bench.png :" >&2
-        sed 's/^/      /' "$travail/gnuplot.err" >&2
-    fi
+    lancer_gnuplot bench.gp bench.png
 }
 
 main() {
@@ -270,7 +266,6 @@ main() {
     mkdir -p "$cible"
     echo "TD6 en C — images : traces de vraies exécutions, dessinées par gnuplot ($terminal)."
     demarrer_serveur "$latence"
-    trap nettoyer EXIT
     images_concepts
     images_io
     images_cpu

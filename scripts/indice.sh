@@ -12,9 +12,10 @@
 # processus ou fâché un sanitizer, l'indice général correspondant
 # (« ## general ») vient d'abord.
 set -u
+. "$(dirname "$0")/lib/td6.sh"
 src=$1
 shift
-build=${BUILD:-build}
+build=$td6_build
 hints=${TD6_INDICES:-indices.fr.md}
 out=$build/indice
 mkdir -p "$out"
@@ -78,9 +79,7 @@ for exo in "$@"; do
         section general compilation | sed 's/^/  /'
         exit 1
     fi
-    TD6_EXO=$exo TD6_SOURCE=$src TD6_BIN=$build/$src/$exo \
-    TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$out/$exo NO_COLOR=1 \
-        "$build/tests/$exo/suite" >"$out/$exo.log" 2>&1
+    NO_COLOR=1 lancer_suite "$exo" "$build/$src/$exo" "$src" "$out/$exo" >"$out/$exo.log" 2>&1
     first=$(sed -n 's/^echec //p' "$out/$exo.txt" 2>/dev/null | head -n 1)
     if [ -z "$first" ] && [ -f "$out/$exo.txt" ]; then
         echo "✔ tous les tests de $exo passent ($(wc -l <"$out/$exo.txt")) : pas d'indice à donner."

@@ -7,8 +7,8 @@
 # déjà pris et qu'ARGS ne donne pas de port, un port libre est choisi, et dit.
 set -u
 src=$1 exo=$2 latence=$3 prog=${4:-}
-build=${BUILD:-build}
-. "$(dirname "$0")/serveur-local.sh"
+. "$(dirname "$0")/lib/td6.sh"
+build=$td6_build
 
 if [ -z "$exo" ]; then
     echo "Précisez l'exercice : make run EXO=01 (ou 02, 03...)." >&2

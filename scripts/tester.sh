@@ -31,9 +31,10 @@
 #   TD6_PARTIE=bonus       le code de sortie juge les bonus (Classroom)
 #   TD6_ESSAIS             où créer le dossier de l'exécution ($BUILD/essais)
 set -u
+. "$(dirname "$0")/lib/td6.sh"
 src=${1:-}
 shift
-build=${BUILD:-build}
+build=$td6_build
 make=${MAKE:-make}
 jobs=${TD6_PARALLELE:-3}
 nproc=$(nproc 2>/dev/null || echo 2)
@@ -151,9 +152,7 @@ run_suite() {
     echo
     [ -f "$results/$exo.manquants" ] &&
         echo "  ✘ fichiers manquants : $(cat "$results/$exo.manquants") (leurs tests échouent)"
-    TD6_EXO=$exo TD6_SOURCE=$src TD6_BIN=$progs/$src/$exo \
-    TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$results/$exo \
-        "$build/tests/$exo/suite"
+    lancer_suite "$exo" "$progs/$src/$exo" "$src" "$results/$exo"
     awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", b - a }' >"$results/$exo.duree"
 }
 

@@ -7,8 +7,8 @@
 # Une copie hostile est un programme qui ne se contente pas d'être faux :
 # il bloque, plante, inonde sa sortie, forke sans fin, laisse des processus
 # ou ne répond jamais. tests/hostiles/NN_nom/<programme>-<quoi>.c remplace
-# <programme> parmi les solutions de l'exercice, comme un mutant. Son
-# en-tête nomme, par « @echoue <test> », des tests qui doivent échouer et,
+# <programme> dans une copie de la solution de l'exercice, comme un mutant
+# (preparer_mutant, scripts/lib/td6.sh). Son en-tête nomme, par « @echoue <test> », des tests qui doivent échouer et,
 # par « @message <texte> », un morceau du diagnostic attendu.
 #
 # Pour chacune, la suite de l'exercice est lancée avec des délais réduits
@@ -33,11 +33,8 @@
 # donc le chemin de make test), avec les délais normaux. Exige moins de
 # 180 s et aucun processus restant.
 set -u
-
-# greater A B : vrai si A > B (nombres décimaux ; awk est partout, bc non).
-greater() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
-build=${BUILD:-build}
-make=${MAKE:-make}
+. "$(dirname "$0")/lib/td6.sh"
+build=$td6_build
 mult=${TD6_HOSTILES_MULTIPLICATEUR:-0.2}
 limit=${TD6_HOSTILES_LIMITE_S:-60}
 unset CK_TIMEOUT_MULTIPLIER TD6_ENVELOPPE TD6_ENVELOPPE_PROGS
@@ -63,7 +60,7 @@ if [ "${1:-}" = "--copie-entiere" ]; then
     copy=$class/hostile
     rm -rf "$class"
     mkdir -p "$copy"
-    "$make" --no-print-directory -s outils || exit 1
+    "$td6_make" --no-print-directory -s outils || exit 1
     for exo in "$@"; do
         mkdir -p "$copy/td6/$exo"
         for f in td6/"$exo"/*.c; do
@@ -73,16 +70,16 @@ if [ "${1:-}" = "--copie-entiere" ]; then
     # La copie est notée comme le serait celle d'un étudiant : même
     # Makefile, mêmes tests, mêmes délais (voir noter-classe.sh).
     mark=copie-entiere-$$
-    start=$(date +%s.%N)
+    start=$(maintenant)
     TD6_CLASSE=$class-notes TD6_MARQUE=$mark scripts/noter-classe.sh "$class" "$@" >"$class.log" 2>&1
-    elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.3f", a - b }')
+    elapsed=$(calcul "sprintf(\"%.3f\", $(maintenant) - $start)")
     sleep 0.5
     left=$(survivors "$mark")
     kill_survivors "$mark"
     sed 's/^/  /' "$class.log"
     printf "copie entière hostile « %s » (%d exercices) notée en %.1f s ; processus restants : %s\n" \
         "$kind" "$#" "$elapsed" "${left:-aucun}"
-    greater 180 "$elapsed" && [ -z "$left" ]
+    plus_grand 180 "$elapsed" && [ -z "$left" ]
     exit
 fi
 
@@ -120,35 +117,34 @@ if [ ${#hostiles[@]} -eq 0 ]; then
     [ "$bad" -eq 0 ]
     exit
 fi
-targets=$(printf "$build/%s\n" "${hostiles[@]%.c}")
-exos_short=$(for exo in "$@"; do echo "${exo%%_*}"; done | paste -sd' ')
-if ! "$make" --no-print-directory -s $targets >"$verif/compil.log" 2>&1; then
-    echo "  ✘ des copies hostiles ne compilent pas :"
-    sed 's/^/      /' "$verif/compil.log" | head -n 20
-    exit 1
-fi
-for e in $exos_short; do
-    "$make" --no-print-directory -s programmes SRC=solutions EXO="$e" >>"$verif/compil.log" 2>&1
+for e in $(for exo in "$@"; do echo "${exo%%_*}"; done); do
+    "$td6_make" --no-print-directory -s programmes SRC=solutions EXO="$e" >>"$verif/compil.log" 2>&1
+done
+# Chaque copie hostile : la solution de l'exercice, copiée, où elle
+# remplace son programme ; construite comme un mutant.
+for h in "${hostiles[@]}"; do
+    exo=$(basename "$(dirname "$h")")
+    file=$(nom_mutant "$h")
+    if ! preparer_mutant "$h" "$verif/copies/$file" >"$verif/compil.log" 2>&1 ||
+            ! construire_copie "$verif/copies/$file" "$exo" >"$verif/compil.log" 2>&1; then
+        echo "  ✘ la copie hostile $h ne compile pas :"
+        sed 's/^/      /' "$verif/compil.log" | head -n 20
+        exit 1
+    fi
 done
 
 for h in "${hostiles[@]}"; do
     exo=$(basename "$(dirname "$h")")
-    file=$(basename "$h" .c)
-    prog=${file%%-*}
+    file=$(nom_mutant "$h")
+    bin=$(dossier_binaires "$verif/copies/$file" "$exo")
     dir=$verif/$exo/$file
     mkdir -p "$dir"
-    for p in "$build/solutions/$exo"/*; do
-        ln -sf "$(realpath "$p")" "$dir/$(basename "$p")"
-    done
-    rm -f "$dir/$prog"
-    cp "$build/${h%.c}" "$dir/$prog"
     mark=hostile-$$-$file
-    start=$(date +%s.%N)
-    CK_TIMEOUT_MULTIPLIER=$mult TD6_MARQUE=$mark TD6_EXO=$exo TD6_SOURCE="hostile $file" \
-    TD6_BIN=$dir TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$dir/resultats NO_COLOR=1 \
-        "$build/tests/$exo/suite" >"$dir/suite.log" 2>&1
+    start=$(maintenant)
+    CK_TIMEOUT_MULTIPLIER=$mult TD6_MARQUE=$mark NO_COLOR=1 \
+        lancer_suite "$exo" "$bin" "hostile $file" "$dir/resultats" >"$dir/suite.log" 2>&1
     rc=$?
-    elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.3f", a - b }')
+    elapsed=$(calcul "sprintf(\"%.3f\", $(maintenant) - $start)")
     sleep 0.2
     left=$(survivors "$mark")
     kill_survivors "$mark"
@@ -156,8 +152,8 @@ for h in "${hostiles[@]}"; do
     problems=()
     [ $rc -eq 0 ] && problems+=("la suite passe")
     [ -f "$dir/resultats.txt" ] || problems+=("aucun résultat écrit")
-    for t in $(sed -n 's/.*@echoue[[:space:]]\+\([A-Za-z0-9_]\+\).*/\1/p' "$h"); do
-        grep -qx "echec $t" "$dir/resultats.txt" 2>/dev/null || problems+=("$t aurait dû échouer")
+    for t in $(echecs_manquants "$h" "$dir/resultats"); do
+        problems+=("$t aurait dû échouer")
     done
     while IFS= read -r want; do
         [ -z "$want" ] && continue
@@ -172,9 +168,9 @@ for h in "${hostiles[@]}"; do
     english=$(grep -oE 'timeout expired|Received signal|Early exit|Assertion .* failed|\(after this point\)' \
         "$dir/resultats.json" 2>/dev/null | head -n 1)
     [ -n "$english" ] && problems+=("message anglais de Check : « $english »")
-    greater "$elapsed" "$limit" && problems+=("trop long : ${elapsed%.*} s > $limit s")
+    plus_grand "$elapsed" "$limit" && problems+=("trop long : ${elapsed%.*} s > $limit s")
     [ -n "$left" ] && problems+=("processus restants : $left")
-    if greater "$elapsed" "$longest"; then
+    if plus_grand "$elapsed" "$longest"; then
         longest=$elapsed
         longest_name="$exo/$file"
     fi

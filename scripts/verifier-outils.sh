@@ -17,19 +17,16 @@
 # Code de sortie 0 si tout est conforme.
 set -u
 dossier=$(dirname "$0")
-. "$dossier/serveur-local.sh"
-. "$dossier/mesures.sh"
+. "$dossier/lib/td6.sh"
 
 make=${MAKE:-make}
 bons=0 mauvais=0
 travail=$(mktemp -d /tmp/td6-verif-outils-XXXXXX)
 debut_verif=$(date +%s)
 
-nettoyer() {
-    arreter_web
-    arreter_serveur
-    rm -rf "$travail"
-}
+# Le dossier de travail s'efface à la sortie, après l'arrêt de ce que le
+# script a lancé (serveurs, programmes : voir a_la_sortie).
+a_la_sortie rm -rf "$travail"
 
 bon() { bons=$((bons + 1)); echo "    ✔ $1"; }
 mauvais() {
@@ -289,10 +286,10 @@ verifier_demo() {
 
     # Interrompue en plein téléchargement séquentiel : SIGINT à tout son
     # groupe de processus, comme Ctrl-C dans un terminal.
-    interrompre INT groupe "le piège de scripts/serveur-local.sh (INT) puis le piège EXIT de scripts/demo.sh"
+    interrompre INT groupe "a_la_sortie et son piège (INT, puis EXIT) dans scripts/lib/td6.sh"
     # SIGTERM au script seul (kill PID) : c'est alors son piège EXIT, et lui
     # seul, qui doit arrêter le serveur.
-    interrompre TERM script "le piège (trap) EXIT de scripts/demo.sh doit appeler arreter_serveur"
+    interrompre TERM script "le piège EXIT de scripts/lib/td6.sh (a_la_sortie) doit appeler arreter_serveur"
 }
 
 # interrompre SIGNAL groupe|script CONSEIL : lance la démo (latence 50 ms) dans
@@ -342,7 +339,6 @@ interrompre() {
 main() {
     local tous
     demarrer_serveur 60
-    trap nettoyer EXIT
     exercices=" $* "
     verifier_traces_io
     demande 04 && verifier_traces_web

@@ -6,14 +6,16 @@
 #   2. chaque squelette de td6/ compile, mais sa suite échoue ;
 #   3. chaque mutant de tests/mutants/NN_nom/ échoue à sa suite.
 #
-# Un mutant est un programme complet, faux d'une façon courante chez les
-# étudiants : tests/mutants/NN_nom/<programme>-<défaut>.c remplace
-# <programme> parmi les solutions de l'exercice. Chaque ligne
-# « @echoue <test> » de son commentaire d'en-tête nomme un test qui doit
-# échouer sur ce mutant (et pas seulement la suite en général).
+# Un mutant est la solution d'un exercice avec un défaut courant chez les
+# étudiants : tests/mutants/NN_nom/<programme>-<défaut>.patch, appliqué à
+# une copie de solutions/NN_nom (ancienne forme : <programme>-<défaut>.c,
+# un programme complet qui remplace <programme>). Chaque ligne
+# « @echoue <test> » de son en-tête nomme un test qui doit échouer sur ce
+# mutant (et pas seulement la suite en général). Un patch qui ne
+# s'applique plus est une vérification non conforme, à son nom.
 set -u
-build=${BUILD:-build}
-make=${MAKE:-make}
+. "$(dirname "$0")/lib/td6.sh"
+build=$td6_build
 # Un dossier par ensemble d'exercices : deux `make check EXO=..` peuvent
 # tourner en même temps sans se marcher dessus.
 verif=$build/verif/$(echo "$@" | tr ' ' '+')
@@ -25,41 +27,38 @@ fail() { bad=$((bad + 1)); failures+=("$1"); echo "  ✘ $1"; }
 
 # run_suite EXO DOSSIER_BIN NOM : lance la suite, résultats dans $verif/NOM.*
 run_suite() {
-    local exo=$1 bin=$2 name=$3
-    mkdir -p "$(dirname "$verif/$name")"
-    TD6_EXO=$exo TD6_SOURCE=$name TD6_BIN=$bin TD6_SERVEUR_BIN=$build/serveur/serveur \
-    TD6_RESULTATS=$verif/$name NO_COLOR=1 \
-        "$build/tests/$exo/suite" >"$verif/$name.log" 2>&1
+    mkdir -p "$(dirname "$verif/$3")"
+    NO_COLOR=1 lancer_suite "$1" "$2" "$3" "$verif/$3" >"$verif/$3.log" 2>&1
 }
 
 rm -rf "$verif"
 mkdir -p "$verif"
 start=$(date +%s)
 
-echo "== Compilation : solutions, squelettes, mutants (avec -Wall -Wextra -Werror)"
+echo "== Compilation : solutions, squelettes (avec -Wall -Wextra -Werror)"
 for src in solutions td6; do
-    if "$make" --no-print-directory -s -j"$(nproc 2>/dev/null || echo 2)" programmes SRC=$src >"$verif/$src.compil" 2>&1; then
+    if "$td6_make" --no-print-directory -s -j"$(nombre_de_cpu)" programmes SRC=$src >"$verif/$src.compil" 2>&1; then
         pass "$src/ compile"
     else
         fail "$src/ ne compile pas"
         sed 's/^/      /' "$verif/$src.compil" | head -n 30
     fi
 done
+
+# Chaque mutant est une copie de la solution de son exercice, sous
+# $verif/copies/NN_nom/<mutant>/ ; elle est construite juste avant que sa
+# suite tourne (voir run_job), en même temps que les autres suites.
+echo "== Chaque mutant s'applique à la solution de son exercice"
 mutant_sources=()
-for exo in "$@"; do
-    for m in tests/mutants/"$exo"/*.c; do
-        [ -e "$m" ] && mutant_sources+=("$m")
-    done
-done
-if [ ${#mutant_sources[@]} -gt 0 ]; then
-    targets=$(printf "$build/%s\n" "${mutant_sources[@]%.c}")
-    if "$make" --no-print-directory -s -j"$(nproc 2>/dev/null || echo 2)" $targets >"$verif/mutants.compil" 2>&1; then
-        pass "les ${#mutant_sources[@]} mutants compilent"
+while IFS= read -r m; do
+    exo=$(basename "$(dirname "$m")")
+    if why=$(preparer_mutant "$m" "$verif/copies/$exo/$(nom_mutant "$m")"); then
+        mutant_sources+=("$m")
     else
-        fail "des mutants ne compilent pas"
-        sed 's/^/      /' "$verif/mutants.compil" | head -n 30
+        fail "mutant $m : $why"
     fi
-fi
+done < <(lister_mutants "$@")
+pass "${#mutant_sources[@]} mutants prêts"
 
 echo "== Chaque ligne « TODO: » de td6/ a sa jumelle sans « TODO: » dans solutions/"
 for exo in "$@"; do
@@ -84,16 +83,23 @@ done
 # la charge. Le compte rendu, lui, est écrit ensuite, dans l'ordre.
 jobs_max=${TD6_JOBS:-6}
 
-# run_job EXO DOSSIER_BIN NOM : run_suite, plus son code et sa durée.
+# run_job EXO DOSSIER_BIN NOM [COPIE] : run_suite, plus son code et sa
+# durée ; d'abord, pour un mutant, la construction de sa COPIE (code 98 si
+# elle ne compile pas).
 run_job() {
     local t0=$SECONDS
+    mkdir -p "$(dirname "$verif/$3")"
+    if [ -n "${4:-}" ] && ! construire_copie "$4" "$1" >"$verif/$3.compil" 2>&1; then
+        echo 98 >"$verif/$3.rc"
+        return
+    fi
     run_suite "$@"
     echo $? >"$verif/$3.rc"
     echo $((SECONDS - t0)) >"$verif/$3.duree"
 }
 
 launch() {
-    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+    attendre_place "$jobs_max"
     run_job "$@" &
 }
 
@@ -112,17 +118,8 @@ done
 # leur délai).
 for m in "${mutant_sources[@]}"; do
     exo=$(basename "$(dirname "$m")")
-    file=$(basename "$m" .c)
-    prog=${file%%-*}
-    dir=$verif/mutants/$exo/$file
-    mkdir -p "$dir"
-    # Les programmes justes de l'exercice, sauf celui que le mutant remplace.
-    for p in "$build/solutions/$exo"/*; do
-        ln -sf "$(realpath "$p")" "$dir/$(basename "$p")"
-    done
-    rm -f "$dir/$prog"
-    cp "$build/${m%.c}" "$dir/$prog"
-    launch "$exo" "$dir" "mutants/$exo/$file"
+    copy=$verif/copies/$exo/$(nom_mutant "$m")
+    launch "$exo" "$(dossier_binaires "$copy" "$exo")" "mutants/$exo/$(nom_mutant "$m")" "$copy"
 done
 for exo in "$@"; do
     launch "$exo" "$build/solutions/$exo" "solutions/$exo"
@@ -160,16 +157,18 @@ done
 echo "== Chaque mutant échoue, et là où il le doit"
 for m in "${mutant_sources[@]}"; do
     exo=$(basename "$(dirname "$m")")
-    file=$(basename "$m" .c)
+    file=$(nom_mutant "$m")
     name=mutants/$exo/$file
+    if [ "$(rc "$name")" -eq 98 ]; then
+        fail "mutant $m : ne compile pas"
+        sed 's/^/      /' "$verif/$name.compil" | head -n 20
+        continue
+    fi
     if [ "$(rc "$name")" -eq 0 ]; then
         fail "mutant $exo/$file : la suite passe, le défaut n'est pas détecté"
         continue
     fi
-    missing=""
-    for t in $(sed -n 's/.*@echoue[[:space:]]\+\([A-Za-z0-9_]\+\).*/\1/p' "$m"); do
-        grep -qx "echec $t" "$verif/$name.txt" || missing="$missing $t"
-    done
+    missing=$(echecs_manquants "$m" "$verif/$name" | sed 's/^/ /' | tr -d '\n')
     if [ -n "$missing" ]; then
         fail "mutant $exo/$file : refusé, mais ces tests auraient dû échouer :$missing"
     else

@@ -24,7 +24,7 @@
  * Mêmes adresses que hello2 : /comic (et /comic2) renvoient cinq bandes.
  * L'API vient de $XKCD_API (par défaut $TD6_SERVER/xkcd, le serveur local).
  *
- * À observer : lancez beaucoup de clients à la fois (scripts/bench-04.sh,
+ * À observer : lancez beaucoup de clients à la fois (make bench EXO=04,
  * ou wrk -c 50) : chacun reçoit sa page en environ une latence de l'API, et
  * le processus garde trois threads en tout (ls /proc/PID/task) : main, le
  * thread de libmicrohttpd et le thread libcurl.

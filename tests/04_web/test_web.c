@@ -9,7 +9,7 @@
  *   - la concurrence par ce que l'API a vu (/stats : pic de requêtes
  *     simultanées) et par le nombre de threads du processus (/proc) ;
  *   - l'arrêt : SIGTERM doit terminer le programme proprement (code 0).
- * Jamais de chronomètre : les durées vont dans scripts/bench-04.sh.
+ * Jamais de chronomètre : les durées vont dans make bench EXO=04.
  *
  * Le serveur local a des API entières en panne (/xkcd-500, /xkcd-invalide,
  * /xkcd-echappe, /xkcd-sans-img, /xkcd-lent) : on y pointe $XKCD_API, quel

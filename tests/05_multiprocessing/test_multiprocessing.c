@@ -22,7 +22,7 @@
  *     lit /proc) l'ouvrier de multiproc qui calcule un élément énorme. Le
  *     programme doit le dire, rendre les autres résultats, finir avec un
  *     code non nul, et ne pas rester bloqué.
- * Jamais de chronomètre : les durées vont dans scripts/bench-05.sh.
+ * Jamais de chronomètre : les durées vont dans make bench EXO=05.
  */
 #include <errno.h>
 #include <dirent.h>

@@ -1,12 +1,11 @@
-#!/usr/bin/env bash
-# bench-04.sh — chapitre 04 : les serveurs web face au temps idéal, puis
+# banc/04_web.sh — chapitre 04 : les serveurs web face au temps idéal, puis
 # sous la charge de nombreux clients.
 #
-#     scripts/bench-04.sh             (LATENCE=50 RUNS=5 CLIENTS=50 DUREE=10)
+#     make bench EXO=04     (LATENCE=50 BENCH_REPETITIONS=5 CLIENTS=50 DUREE=10)
 #
 # Contre le serveur local à la latence L (50 ms par défaut, variable
 # LATENCE) :
-#   1. une page à la fois, RUNS fois (5), médiane du « Time taken » affiché
+#   1. une page à la fois, BENCH_REPETITIONS fois (5), médiane du « Time taken » affiché
 #      par la page :
 #        hello /comic2           idéal 5 × L (cinq appels l'un après l'autre)
 #        hello2 /comic           idéal L     (cinq appels ensemble)
@@ -21,75 +20,43 @@
 # charge (affichée au départ). Sortie : un tableau en français et le CSV
 # $BUILD/bench-04.csv (mesure,programme,valeur,unite,ideal).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export LC_NUMERIC=C
 
-build=${BUILD:-build}
-latency=${LATENCE:-50}
-runs=${RUNS:-5}
 clients=${CLIENTS:-50}
 duration=${DUREE:-10}
-dir=$build/solutions/04_web
-
-make --no-print-directory -s BUILD="$build" "$dir/hello" "$dir/hello2" "$dir/evenementiel" \
-    "$build/serveur/serveur" >/dev/null
+dir=$td6_build/solutions/04_web
 
 tmp=$(mktemp -d /tmp/td6-bench-04-XXXXXX)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do
-        kill "$p" 2>/dev/null || true
-        wait "$p" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+a_la_sortie rm -rf "$tmp"
 
-# start NOM COMMANDE... : lance la commande, attend sa première ligne (son
-# URL) et la range dans url[NOM] ; son PID dans pid[NOM].
+calc() { calcul "sprintf(\"%.3f\", $1)"; }
+
+# Le serveur local, puis les trois serveurs web (lancer_web : port libre,
+# URL et PID de chacun).
+demarrer_serveur "$latence"
 declare -A url pid
-start() {
-    local name=$1
-    shift
-    "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    pids+=($!)
-    pid[$name]=$!
-    for _ in $(seq 200); do
-        [ -s "$tmp/$name.out" ] && break
-        sleep 0.05
-    done
-    url[$name]=$(head -n 1 "$tmp/$name.out")
-    [ -n "${url[$name]}" ] ||
-        { echo "bench-04 : $name n'a pas démarré" >&2; cat "$tmp/$name.err" >&2; exit 1; }
-}
+for prog in hello hello2 evenementiel; do
+    lancer_web "$dir/$prog" || exit 1
+    url[$prog]=$WEB_URL
+    pid[$prog]=$WEB_PID
+done
 
-# median NOMBRES... : la médiane.
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
-
-start serveur "$build/serveur/serveur" -p 0 -l "$latency"
-export TD6_SERVER=${url[serveur]}
-start hello "$dir/hello" 0
-start hello2 "$dir/hello2" 0
-start evenementiel "$dir/evenementiel" 0
-
-csv=$build/bench-04.csv
+csv=$td6_build/bench-04.csv
 echo "mesure,programme,valeur,unite,ideal" >"$csv"
-L=$(calc "$latency / 1000")
-echo "Chapitre 04 : latence de l'API L = $latency ms ; $(nproc) cœurs ;" \
-     "charge de la machine au départ : $(cut -d' ' -f1-3 /proc/loadavg)"
+L=$(calc "$latence / 1000")
+echo "Chapitre 04 : latence de l'API L = $latence ms ; $(nombre_de_cpu) cœurs ;" \
+     "charge de la machine au départ : $(charge_machine)"
 echo
-echo "1. Une page à la fois (médiane de $runs, « Time taken » de la page)"
+echo "1. Une page à la fois (médiane de $repetitions, « Time taken » de la page)"
 printf "   %-22s %10s %10s %8s\n" "page" "mesuré (s)" "idéal (s)" "rapport"
 for config in "hello|/comic2|5" "hello2|/comic|1" "evenementiel|/comic|1"; do
     IFS='|' read -r prog route factor <<<"$config"
     times=()
-    curl -s -o /dev/null "${url[$prog]}$route"   # une première fois, pour rien (caches)
-    for _ in $(seq "$runs"); do
-        t=$(curl -s "${url[$prog]}$route" | sed -n 's/.*Time taken: *\([0-9.]*\).*/\1/p' | head -n 1)
+    http_get "${url[$prog]}$route" >/dev/null   # une première fois, pour rien (caches)
+    for _ in $(seq "$repetitions"); do
+        t=$(http_get "${url[$prog]}$route" | temps_page)
         times+=("${t:-nan}")
     done
-    m=$(median "${times[@]}")
+    m=$(mediane "${times[@]}")
     ideal=$(calc "$factor * $L")
     printf "   %-22s %10s %10s %8s\n" "$prog $route" "$m" "$ideal" "$(calc "$m / $ideal")"
     echo "page,$prog $route,$m,s,$ideal" >>"$csv"
@@ -121,7 +88,7 @@ load() {
         echo "$rps $lat ${errors:-0}"
     else
         # Sans wrk : CLIENTS transferts à la fois avec curl, pendant environ DUREE s.
-        local total=$((clients * duration * 1000 / latency / 2)) start end
+        local total=$((clients * duration * 1000 / latence / 2)) start end
         for _ in $(seq "$total"); do echo "url = \"$target\""; echo "output = /dev/null"; done >"$tmp/urls"
         start=$(date +%s.%N)
         curl -s --no-progress-meter --parallel --parallel-max "$clients" -K "$tmp/urls" \
@@ -147,4 +114,4 @@ for prog in hello2 evenementiel; do
     echo "charge $clients clients,$prog,$rps,req/s,$ideal" >>"$csv"
 done
 echo
-echo "charge de la machine à la fin : $(cut -d' ' -f1-3 /proc/loadavg) ; CSV : $csv"
+echo "charge de la machine à la fin : $(charge_machine) ; CSV : $csv"

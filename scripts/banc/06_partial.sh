@@ -1,8 +1,7 @@
-#!/usr/bin/env bash
-# bench-06.sh [TRAVAILLEURS...] — chapitre 06 : ce que coûtent le partial et
-# le mode spawn.
+# banc/06_partial.sh [TRAVAILLEURS...] — chapitre 06 : ce que coûtent le
+# partial et le mode spawn (make bench EXO=06 ARGS="TRAVAILLEURS...").
 #
-# Lance RUNS fois (5 par défaut) chaque configuration sur les nombres par
+# Lance BENCH_REPETITIONS fois (5) chaque configuration sur les nombres par
 # défaut du programme (50 000 000 + x, x < 20 ; ou ceux de $NOMBRES), garde
 # la médiane de la durée annoncée (« Duration S seconds ») :
 #   partial -j 1              la référence : un seul travailleur ;
@@ -16,37 +15,29 @@
 #
 # Sortie : un tableau en français et le CSV $BUILD/bench-06.csv.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
-build=${BUILD:-build}
-runs=${RUNS:-5}
 workers=("$@")
 [ ${#workers[@]} -gt 0 ] || workers=(2)
 read -r -a numbers <<<"${NOMBRES:-}"
-
-make --no-print-directory -s BUILD="$build" SRC=solutions EXO=06 programmes >/dev/null
-prog=$build/solutions/06_partial/partial
-cores=$(nproc)
+prog=$td6_build/solutions/06_partial/partial
+cores=$(nombre_de_cpu)
 count=${#numbers[@]}
 [ "$count" -gt 0 ] || count=20
-
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # mesurer ARGS... : médiane des durées annoncées par partial ARGS NOMBRES.
 mesurer() {
     local times=() out
-    for _ in $(seq "$runs"); do
+    for _ in $(seq "$repetitions"); do
         out=$("$prog" "$@" ${numbers[@]+"${numbers[@]}"})
-        times+=("$(sed -n 's/^Duration \([0-9.]*\) seconds$/\1/p' <<<"$out")")
+        times+=("$(duree_affichee <(echo "$out"))")
     done
-    median "${times[@]}"
+    mediane "${times[@]}"
 }
 
-csv=$build/bench-06.csv
-mkdir -p "$build"
+csv=$td6_build/bench-06.csv
 echo "configuration,travailleurs,mediane_s,acceleration,ideale" >"$csv"
-echo "Chapitre 06 : $count nombres, médiane de $runs exécutions"
-echo "charge de la machine au départ : $(cut -d' ' -f1-3 /proc/loadavg) ($cores cœurs)"
+echo "Chapitre 06 : $count nombres, médiane de $repetitions exécutions"
+echo "charge de la machine au départ : $(charge_machine) ($cores cœurs)"
 printf '%-24s %12s %8s %8s\n' "configuration" "médiane (s)" "accél." "idéale"
 ref=$(mesurer -j 1)
 printf '%-24s %12.3f %8s %8s\n' "partial -j 1" "$ref" "× 1.00" "× 1"
@@ -59,10 +50,10 @@ for w in "${workers[@]}"; do
         args=(-j "$w")
         [ $mode = spawn ] && args+=(--spawn)
         t=$(mesurer "${args[@]}")
-        acc=$(awk -v a="$ref" -v b="$t" 'BEGIN { printf "%.2f", a / b }')
+        acc=$(rapport "$ref" "$t")
         printf '%-24s %12.3f %8s %8s\n' "partial ${args[*]}" "$t" "× $acc" "× $ideal"
         echo "partial ${args[*]},$w,$t,$acc,$ideal" >>"$csv"
     done
 done
-echo "charge de la machine à la fin : $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "charge de la machine à la fin : $(charge_machine)"
 echo "CSV : $csv"

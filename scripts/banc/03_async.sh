@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
-# bench-03.sh — chapitre 03 : la boucle d'événements face au temps idéal.
+# banc/03_async.sh — chapitre 03 : la boucle d'événements face au temps
+# idéal (make bench EXO=03).
 #
-# Lance 5 fois (variable RUNS) chaque configuration sur les 160 URL du cours,
-# contre le serveur local à la latence L (50 ms par défaut, variable
+# Lance BENCH_REPETITIONS fois (5) chaque configuration sur les 160 URL du
+# cours, contre le serveur local à la latence L (50 ms par défaut, variable
 # LATENCE), et garde la médiane des durées annoncées par le programme
 # (« Downloaded 160 in S seconds »). Configurations :
 #   asynchrone          sans limite : idéal L (tout part en même temps)
@@ -16,27 +16,14 @@
 # limite est donc plus loin de 1 que celui d'un programme qui attend 1,6 s.
 #
 # Sortie : un tableau en français, et le CSV $BUILD/bench-03.csv
-# (configuration,ideal_s,mesure_s,rapport). Les solutions sont construites
-# au besoin dans $BUILD (build par défaut).
+# (configuration,ideal_s,mesure_s,rapport).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
-build=${BUILD:-build}
-latency=${LATENCE:-50}
-runs=${RUNS:-5}
 sites=160
+dir=$td6_build/solutions/03_async
 
-make --no-print-directory -s BUILD="$build" "$build/solutions/03_async/asynchrone" \
-    "$build/solutions/03_async/boucle" "$build/serveur/serveur" >/dev/null
-dir=$build/solutions/03_async
-
-# Le serveur local, sur un port libre (scripts/serveur-local.sh).
-. scripts/serveur-local.sh
-lancer_serveur "$latency"
+lancer_serveur "$latence"
 url=$serveur_url
-
-# median NOMBRES... : la médiane (nombre impair de valeurs).
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # configuration|programme|arguments|connexions au plus (0 : pas de limite)
 configurations=(
@@ -46,35 +33,25 @@ configurations=(
     "boucle|boucle||0"
 )
 
-csv=$build/bench-03.csv
-mkdir -p "$build"
+csv=$td6_build/bench-03.csv
 echo "configuration,ideal_s,mesure_s,rapport" >"$csv"
-echo "Chapitre 03 : $sites URL, latence $latency ms, médiane de $runs exécutions"
-echo "charge de la machine au départ : $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cœurs)"
+echo "Chapitre 03 : $sites URL, latence $latence ms, médiane de $repetitions exécutions"
+echo "charge de la machine au départ : $(charge_machine) ($(nombre_de_cpu) cœurs)"
 printf '%-18s %10s %12s %9s\n' "configuration" "idéal (s)" "mesuré (s)" "rapport"
-# measure URL PROGRAMME ARGUMENTS : médiane des durées annoncées sur $runs
+# measure URL PROGRAMME ARGUMENTS : médiane des durées annoncées sur $repetitions
 # exécutions (et arrêt si une page manque).
 measure() {
-    local out reads times=()
-    for _ in $(seq "$runs"); do
-        # shellcheck disable=SC2086
-        out=$(TD6_SERVER=$1 "$dir/$2" $3 2>/dev/null)
-        reads=$(grep -c '^Read ' <<<"$out" || true)
-        if [ "$reads" -ne "$sites" ]; then
-            echo "bench-03 : $2 $3 n'a lu que $reads pages sur $sites" >&2
-            exit 1
-        fi
-        times+=("$(sed -n 's/^Downloaded [0-9]* in \([0-9.]*\) seconds$/\1/p' <<<"$out")")
-    done
-    median "${times[@]}"
+    # shellcheck disable=SC2086
+    mediane_telechargements "$repetitions" "$1" "$sites" "$dir/$2" $3 || exit 1
 }
 
 for c in "${configurations[@]}"; do
     IFS='|' read -r name prog args max <<<"$c"
     measured=$(measure "$url" "$prog" "$args")
-    ideal=$(awk -v n="$sites" -v m="$max" -v l="$latency" \
-        'BEGIN { w = m > 0 ? m : n; printf "%.3f", int((n + w - 1) / w) * l / 1000 }')
-    ratio=$(awk -v m="$measured" -v i="$ideal" 'BEGIN { printf "%.2f", m / i }')
+    w=$max
+    [ "$w" -gt 0 ] || w=$sites
+    ideal=$(calcul "sprintf(\"%.3f\", int(($sites + $w - 1) / $w) * $latence / 1000)")
+    ratio=$(rapport "$measured" "$ideal")
     printf '%-18s %10s %12s %9s\n' "$name" "$ideal" "$measured" "$ratio"
     echo "$name,$ideal,$measured,$ratio" >>"$csv"
     [ "$name" = asynchrone ] && async_measured=$measured
@@ -88,8 +65,8 @@ url0=$serveur_url
 fixed=$(measure "$url0" asynchrone "")
 printf '%-18s %10s %12s %9s\n' "asynchrone, L = 0" "0.000" "$fixed" "—"
 echo "asynchrone latence 0,0.000,$fixed," >>"$csv"
-awk -v l="$latency" -v f="$fixed" -v m="$async_measured" 'BEGIN {
+awk -v l="$latence" -v f="$fixed" -v m="$async_measured" 'BEGIN {
     printf "asynchrone à L = %d ms : %.3f s, au plus L + coût fixe = %.3f s " \
            "(une partie du travail se fait pendant l'\''attente)\n", l, m, l / 1000 + f }'
-echo "charge de la machine à la fin : $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "charge de la machine à la fin : $(charge_machine)"
 echo "CSV : $csv"
