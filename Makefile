@@ -82,7 +82,7 @@ $(BUILD)/config.mk: scripts/dependances.sh
 # ---- Règles de construction ---------------------------------------------
 
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
-        fiabilite noter-classe sujet help clean suivre progres
+        fiabilite noter-classe sujet comparer help clean suivre progres
 
 all: $(PROGRAMS) $(SERVEUR)
 
@@ -172,6 +172,13 @@ images:
 	@$(MAKE) --no-print-directory SRC=solutions EXO= all
 	@scripts/images.sh
 
+# Les programmes Python du cours (python/) à côté des solutions C : Python
+# et ses paquets ne sont vérifiés (et installés) que pour cette cible.
+comparer:
+	@$(MAKE) --no-print-directory SRC=solutions EXO= all
+	@scripts/dependances.sh --python
+	@scripts/comparer.sh "$(LATENCE)" $(EXOS)
+
 sanitize:
 	@scripts/sanitize.sh "$(SRC)" $(EXOS)
 
@@ -224,6 +231,7 @@ help:
 	@echo "  make bench           les temps, en rapport au temps idéal (CSV dans build/)"
 	@echo "  make bench EXO=NN    à la place, le balayage détaillé du chapitre (scripts/banc/NN_nom.sh,"
 	@echo "                       ARGS=\"...\" pour ses arguments ; BENCH_REPETITIONS=5 mesures)"
+	@echo "  make comparer [EXO=NN] les programmes Python du cours à côté des solutions C"
 	@echo "  make images          les diagrammes de images/, tracés à partir de vraies exécutions"
 	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
 	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"

@@ -10,21 +10,39 @@
 # les paquets manquants sont installés en une seule étape annoncée (apt-get,
 # avec sudo si l'on n'est pas root) ; sur macOS avec Homebrew. Si c'est
 # impossible, la commande exacte est affichée et le script échoue.
+#
+# `dependances.sh --python` (pour `make comparer` seulement) vérifie à la
+# place Python 3 et les paquets des programmes de python/ : requests,
+# aiohttp, flask (avec asgiref pour ses vues async) et httpx. Rien d'autre
+# dans le TD n'a besoin de Python.
 set -u
 
 modules="libcurl libmicrohttpd jansson check"
 missing=()
+if [ "${1:-}" = --python ]; then
+    python=${PYTHON:-/usr/bin/python3}
+    if [ ! -x "$python" ]; then
+        missing=(python3 requests aiohttp flask httpx asgiref)
+    else
+        for m in requests aiohttp flask httpx asgiref; do
+            "$python" -c "import $m" 2>/dev/null || missing+=("$m")
+        done
+    fi
+    modules=""
+fi
 command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || missing+=(cc)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 for m in $modules; do
     command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$m" 2>/dev/null || missing+=("$m")
 done
-command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot)
-command -v xmllint >/dev/null 2>&1 || missing+=(xmllint)
-command -v jq >/dev/null 2>&1 || missing+=(jq)
-# MPICH : le moteur de messages du chapitre 07 (mpicc compile, mpiexec lance).
-command -v mpicc >/dev/null 2>&1 && command -v mpiexec >/dev/null 2>&1 || missing+=(mpich)
-[ "$(uname -s)" != Linux ] || command -v inotifywait >/dev/null 2>&1 || missing+=(inotifywait)
+if [ "${1:-}" != --python ]; then
+    command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot)
+    command -v xmllint >/dev/null 2>&1 || missing+=(xmllint)
+    command -v jq >/dev/null 2>&1 || missing+=(jq)
+    # MPICH : le moteur de messages du chapitre 07 (mpicc compile, mpiexec lance).
+    command -v mpicc >/dev/null 2>&1 && command -v mpiexec >/dev/null 2>&1 || missing+=(mpich)
+    [ "$(uname -s)" != Linux ] || command -v inotifywait >/dev/null 2>&1 || missing+=(inotifywait)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 # Nom du paquet qui fournit chaque élément manquant.
@@ -41,6 +59,8 @@ debian_package() {
         jq) echo jq ;;
         mpich) echo "mpich libmpich-dev" ;;
         inotifywait) echo inotify-tools ;;
+        python3) echo python3 ;;
+        requests | aiohttp | flask | httpx | asgiref) echo "python3-$1" ;;
     esac
 }
 brew_package() {
