@@ -44,7 +44,7 @@ SERVEUR := $(BUILD)/serveur/serveur
 SUITES := $(patsubst %,$(BUILD)/tests/%/suite,$(EXOS))
 MUTANTS := $(patsubst %.c,$(BUILD)/%,$(wildcard $(patsubst %,tests/mutants/%/*.c,$(EXOS))))
 BILAN := $(BUILD)/tests/bilan
-HARNESS := tests/lib/harnais.c tests/lib/principal.c
+HARNESS := $(filter-out tests/lib/bilan.c,$(wildcard tests/lib/*.c))
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 COMMUN := commun/commun.c
 
@@ -80,7 +80,7 @@ $(BUILD)/%: %.c $(COMMUN) commun/commun.h
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
 .SECONDEXPANSION:
-$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) tests/lib/td6_test.h
+$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) $(wildcard tests/lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
 	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
