@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dependances.sh — vérifie, et installe si besoin, ce dont le TD a besoin :
 # un compilateur C, GNU Make, pkg-config, libcurl, libmicrohttpd, jansson,
-# Check, et gnuplot (pour `make images`).
+# Check, gnuplot (pour `make images`) et bubblewrap (le bac à sable où
+# tournent les programmes notés, Linux seulement).
 #
 # Appelé par le Makefile avant la première compilation. Sur Debian/Ubuntu,
 # les paquets manquants sont installés en une seule étape annoncée (apt-get,
@@ -17,6 +18,7 @@ for m in $modules; do
     command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$m" 2>/dev/null || missing+=("$m")
 done
 command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot)
+[ "$(uname -s)" = Linux ] && ! command -v bwrap >/dev/null 2>&1 && missing+=(bwrap)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 # Nom du paquet qui fournit chaque élément manquant.
@@ -29,6 +31,7 @@ debian_package() {
         jansson) echo libjansson-dev ;;
         check) echo "check libsubunit-dev" ;;
         gnuplot) echo gnuplot-nox ;;
+        bwrap) echo bubblewrap ;;
     esac
 }
 brew_package() {
@@ -66,5 +69,5 @@ elif [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null 2>&1; then
     exit 1
 fi
 echo "Aucun gestionnaire de paquets reconnu. Installez : ${missing[*]}" >&2
-echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox)" >&2
+echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox bubblewrap)" >&2
 exit 1

@@ -35,7 +35,8 @@ size_t spawned_pids(pid_t *pids)
 }
 
 /* Environnement du programme lancé : celui du test, sans proxy (tout se
- * passe sur 127.0.0.1), plus TD6_SERVER et les variables demandées. */
+ * passe sur 127.0.0.1) ni variables TD6_ du correcteur, plus TD6_SERVER et
+ * les variables demandées. */
 static char **build_env(const char *const *extra)
 {
     size_t n = 0, k = 0, n_extra = 0;
@@ -49,8 +50,14 @@ static char **build_env(const char *const *extra)
     for (size_t i = 0; i < n; i++) {
         if (strncasecmp(environ[i], "http_proxy=", 11) == 0 ||
             strncasecmp(environ[i], "https_proxy=", 12) == 0 ||
-            strncasecmp(environ[i], "all_proxy=", 10) == 0 ||
-            strncmp(environ[i], "TD6_SERVER=", 11) == 0)
+            strncasecmp(environ[i], "all_proxy=", 10) == 0)
+            continue;
+        /* Les variables TD6_ du correcteur ne regardent pas le programme
+         * ($TD6_RESULTATS mènerait à ses résultats) ; seule la marque de
+         * make check (qui retrouve ainsi les processus survivants) passe.
+         * Celles dont il a besoin (TD6_SERVER, TD6_TRACE...), le test les
+         * donne ci-dessous. */
+        if (strncmp(environ[i], "TD6_", 4) == 0 && strncmp(environ[i], "TD6_MARQUE=", 11) != 0)
             continue;
         env[k++] = environ[i];
     }
@@ -91,11 +98,36 @@ const char *td6_program(const char *name)
     return path;
 }
 
+/* Chemin absolu du programme `name` (le bac à sable change de dossier
+ * courant), ou td6_program(name) s'il n'existe pas. */
+static char *program_path(const char *name)
+{
+    char *abs = realpath(td6_program(name), NULL);
+
+    return abs != NULL ? abs : strdup(td6_program(name));
+}
+
+/* Les fichiers que le programme a le droit d'écrire hors de son dossier de
+ * travail : la trace que le test lui demande ($TD6_TRACE). */
+static const char **writable_files(const char *const *env)
+{
+    static const char *files[8];
+    size_t n = 0;
+
+    for (size_t i = 0; env != NULL && env[i] != NULL && n + 1 < 8; i++)
+        if (strncmp(env[i], "TD6_TRACE=/", 11) == 0)
+            files[n++] = env[i] + 10;
+    files[n] = NULL;
+    return files;
+}
+
 /* Dans l'enfant : brancher les tubes, se mettre dans son propre groupe de
  * processus (pour pouvoir tuer d'un coup le programme et ses enfants), puis
- * exécuter le programme. En cas d'échec d'exec, errno part par `report`. */
-static void exec_child(pid_t parent, const char *path, char **argv, char **env, int out,
-                       int err, int report, long nproc)
+ * exécuter le programme, dans le bac à sable s'il est en service (cet
+ * enfant devient alors le relais, voir bac_a_sable.c). Sans bac à sable, en
+ * cas d'échec d'exec, errno part par `report`. */
+static void exec_child(pid_t parent, char **argv, char **env, int out, int err, int report,
+                       long nproc, bool spawn, const char *const *writable)
 {
     int null = open("/dev/null", O_RDONLY);
 
@@ -116,14 +148,14 @@ static void exec_child(pid_t parent, const char *path, char **argv, char **env, 
     dup2(null, STDIN_FILENO);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
-    execve(path, argv, env);
+    if (sandbox_enabled())
+        sandbox_exec(argv, env, report, spawn, writable);
+    execve(argv[0], argv, env);
     int e = errno;
     if (write(report, &e, sizeof e) < 0)
         _exit(127);
     _exit(127);
 }
-
-/* Lit ce qui est disponible sur fd ; renvoie false à la fin du flux. */
 
 /* $TD6_ENVELOPPE s'applique-t-il au programme `name` ? */
 static bool wrapped(const char *name)
@@ -163,9 +195,10 @@ td6_result td6_run(const char *name, const char *const *args, const char *const 
                    double timeout_s)
 {
     td6_result r = { 0 };
-    char *path = strdup(td6_program(name)), *words = NULL, hung_in[128];
+    char *path = program_path(name), *words = NULL, hung_in[128];
     char **argv = build_argv(path, args), **envp = build_env(env), **full = argv;
     int out[2], err[2], report[2], e = 0;
+    sandbox_start_msg start = { 0 };
     pid_t parent = getpid();
     long nproc = 0;
 
@@ -182,15 +215,32 @@ td6_result td6_run(const char *name, const char *const *args, const char *const 
     r.pid = fork();
     ck_assert_msg(r.pid >= 0, "fork : %s", strerror(errno));
     if (r.pid == 0)
-        exec_child(parent, full[0], full, envp, out[1], err[1], report[1], nproc);
+        exec_child(parent, full, envp, out[1], err[1], report[1], nproc, false,
+                   writable_files(env));
     setpgid(r.pid, r.pid);   /* aussi côté parent : pas de course au kill */
     close(out[1]);
     close(err[1]);
     close(report[1]);
-    if (read(report[0], &e, sizeof e) == (ssize_t)sizeof e)
+    if (!sandbox_enabled()) {
+        if (read(report[0], &e, sizeof e) == (ssize_t)sizeof e)
+            r.not_found = true;
+        close(report[0]);
+        report[0] = -1;
+    } else if (!sandbox_read_start(r.pid, report[0], &start, 30)) {
+        r.sandbox_broken = true;
+    } else if (start.exec_errno != 0) {
         r.not_found = true;
-    close(report[0]);
-    collect(&r, out[0], err[0], td6_scaled(timeout_s), r.silence_s);
+    }
+    collect(&r, out[0], err[0], report[0], td6_scaled(timeout_s), r.silence_s);
+    if (report[0] >= 0)
+        close(report[0]);
+    /* Dans le bac à sable, le programme a son propre espace de pid : son
+     * pid est celui qu'il voit lui-même (getpid, ce qu'écrivent ses
+     * traces). */
+    if (sandbox_enabled()) {
+        sandbox_forget(r.pid);
+        r.pid = start.ns_pid;
+    }
     if (r.timed_out)
         state_set("bloque", name);
     close(out[0]);
@@ -205,6 +255,25 @@ td6_result td6_run(const char *name, const char *const *args, const char *const 
 }
 
 /* ---- Programme en arrière-plan ----------------------------------------- */
+
+/* La première ligne d'un fichier (le message de bwrap), dans un tampon
+ * statique. */
+static char *read_start_error(const char *path)
+{
+    static char line[200];
+    FILE *f = fopen(path, "r");
+
+    line[0] = '\0';
+    if (f != NULL) {
+        if (fgets(line, sizeof line, f) == NULL)
+            line[0] = '\0';
+        fclose(f);
+    }
+    line[strcspn(line, "\n")] = '\0';
+    if (line[0] == '\0')
+        snprintf(line, sizeof line, "bwrap n'a rien dit");
+    return line;
+}
 
 static int temp_file(char *path, size_t size, const char *tag)
 {
@@ -248,8 +317,10 @@ td6_process td6_spawn(const char *name, const char *const *args, const char *con
                       double timeout_s)
 {
     td6_process p = { 0 };
-    char *path = strdup(td6_program(name)), hung_in[128];
+    char *path = program_path(name), hung_in[128];
     char **argv = build_argv(path, args), **envp = build_env(env);
+    int report[2] = { -1, -1 };
+    sandbox_start_msg start = { 0 };
     int out = temp_file(p.out_path, sizeof p.out_path, "sortie");
     int err = temp_file(p.err_path, sizeof p.err_path, "erreurs");
     int rd = open(p.out_path, O_RDONLY);
@@ -266,15 +337,32 @@ td6_process td6_spawn(const char *name, const char *const *args, const char *con
     ck_assert_msg(access(path, X_OK) == 0,
                   "Impossible de lancer %s : le programme n'est pas construit. "
                   "Lancez « make » et lisez les erreurs de compilation.", path);
+    ck_assert_msg(!sandbox_enabled() || pipe2(report, O_CLOEXEC) == 0, "pipe : %s",
+                  strerror(errno));
     fflush(NULL);
     p.pid = fork();
     ck_assert_msg(p.pid >= 0, "fork : %s", strerror(errno));
     if (p.pid == 0)
-        exec_child(parent, path, argv, envp, out, err, -1, nproc);
+        exec_child(parent, argv, envp, out, err, report[1], nproc, true, writable_files(env));
     setpgid(p.pid, p.pid);
     spawned_add(p.pid, name);
     close(out);
     close(err);
+    if (sandbox_enabled()) {
+        /* Le relais dit si le bac à sable est monté et le programme lancé. */
+        close(report[1]);
+        bool ok = sandbox_read_start(p.pid, report[0], &start, 30);
+
+        close(report[0]);
+        if (!ok || start.exec_errno != 0) {
+            char *why = read_start_error(p.err_path);
+
+            td6_kill(&p);
+            ck_abort_msg(ok ? "Impossible de lancer %s (%s)." : "%s : le bac à sable n'a pas "
+                         "pu être monté (%s). Lancez « make test SANS_BAC_A_SABLE=1 » pour "
+                         "noter sans lui.", name, ok ? strerror(start.exec_errno) : why);
+        }
+    }
     free(argv);
     free(envp);
     free(path);
@@ -322,6 +410,7 @@ bool td6_alive(td6_process *p)
     if (waitpid(p->pid, NULL, WNOHANG) == p->pid) {
         kill(-p->pid, SIGKILL);   /* ce qui restait de son groupe */
         spawned_remove(p->pid);
+        sandbox_forget(p->pid);
         p->pid = -1;
         return false;
     }
@@ -342,6 +431,7 @@ void td6_kill(td6_process *p)
         }
         kill(-pid, SIGKILL);
         spawned_remove(pid);
+        sandbox_forget(pid);
         p->pid = -1;
     }
     if (p->out_path[0] != '\0')

@@ -31,6 +31,26 @@ const char *output_summary(const char *text, size_t len)
     return buf;
 }
 
+/* La ligne de `text` qui contient `a` ou `b` (coupée à 200 caractères). */
+static const char *error_line(const char *text, const char *a, const char *b)
+{
+    static char line[256];
+    const char *at = strstr(text, b), *start, *end;
+
+    if (at == NULL)
+        at = strstr(text, a);
+    if (at == NULL)
+        return "?";
+    start = at;
+    while (start > text && start[-1] != '\n')
+        start--;
+    end = strchr(at, '\n');
+    if (end == NULL)
+        end = at + strlen(at);
+    snprintf(line, sizeof line, "« %.*s »", (int)(end - start > 200 ? 200 : end - start), start);
+    return line;
+}
+
 static const char *signal_hint(int sig)
 {
     switch (sig) {
@@ -53,6 +73,11 @@ static const char *signal_hint(int sig)
 
 void td6_require_finished(const td6_result *r, const char *name)
 {
+    if (r->sandbox_broken)
+        ck_abort_msg("%s n'a pas pu être lancé : le bac à sable (bwrap) n'a pas pu être "
+                     "monté (%.200s). Ce n'est pas la faute du programme : lancez « make test "
+                     "SANS_BAC_A_SABLE=1 » pour noter sans lui.", name,
+                     r->err_len > 0 ? r->err : "bwrap n'a rien dit");
     if (r->not_found)
         ck_abort_msg("Impossible de lancer %s : le programme n'est pas construit. "
                      "Lancez « make » et lisez les erreurs de compilation.", td6_program(name));
@@ -98,6 +123,16 @@ void td6_require_finished(const td6_result *r, const char *name)
         ck_abort_msg("%s a planté (signal %d, %s) : %s", name, r->signal,
                      strsignal(r->signal), signal_hint(r->signal));
     td6_require_clean(r, name);
+    /* Le bac à sable répond EROFS à toute écriture hors du dossier de
+     * travail ; un programme qui le signale (perror) a tenté l'interdit. */
+    if (strstr(r->err, "Read-only file system") != NULL ||
+        strstr(r->err, "Système de fichiers accessible en lecture seule") != NULL)
+        ck_abort_msg("%s a tenté d'écrire hors de son dossier de travail, ce qui est interdit "
+                     "pendant la notation : le programme ne voit les fichiers qu'en lecture "
+                     "seule, sauf son dossier courant (un /tmp neuf, à lui seul, effacé à la "
+                     "fin). Un programme du TD n'écrit que sur sa sortie ; les fichiers du "
+                     "dépôt, du correcteur et de $HOME ne le regardent pas. Erreur vue : %s.",
+                     name, error_line(r->err, "lecture seule", "Read-only file system"));
     if (r->leftovers)
         ck_abort_msg("%s s'est terminé en laissant %d processus derrière lui (le test les "
                      "a tués) : un enfant jamais attendu (waitpid) ou jamais arrêté ? "

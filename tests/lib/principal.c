@@ -12,6 +12,10 @@
  * TD6_LISTER=1 : affiche seulement « nom<TAB>description » de chaque test
  * (pour make indice et make noter-classe), sans rien lancer.
  * Code de sortie : 0 si tous les tests passent, 1 sinon.
+ * SANS_BAC_A_SABLE=1 : les programmes tournent hors du bac à sable (voir
+ * bac_a_sable.c) ; le JSON le dit (« bac_a_sable » : false, et pourquoi
+ * dans « bac_a_sable_etat »), la sortie aussi (une ligne « ⚠ »).
+ * « suite --td6-init FD PROGRAMME... » : l'init du bac à sable.
  *
  * Rien ne survit à un test : ce processus est « subreaper »
  * (PR_SET_CHILD_SUBREAPER), donc tout processus lancé par un test et resté
@@ -20,7 +24,7 @@
  * Check, qui tourne dans ce processus). Il crée aussi le dossier d'état
  * $TD6_ETAT où le harnais note les programmes déjà bloqués (récidive).
  */
-#include "td6_test.h"
+#include "interne.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -163,8 +167,9 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
                                                "message", msg));
     }
     free(results);
-    root = json_pack("{s:s, s:s, s:i, s:i, s:o}", "exercice", exo, "source", source,
-                     "reussis", passed, "total", n, "tests", tests);
+    root = json_pack("{s:s, s:s, s:i, s:i, s:o, s:b, s:s}", "exercice", exo, "source", source,
+                     "reussis", passed, "total", n, "tests", tests, "bac_a_sable",
+                     sandbox_enabled(), "bac_a_sable_etat", sandbox_reason());
     js = open_output(out, ".json");
     if (js != NULL) {
         json_dumpf(root, js, JSON_INDENT(2));
@@ -198,13 +203,16 @@ static void remove_state_dir(void)
     rmdir(state_dir);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const char *exo = getenv("TD6_EXO"), *source = getenv("TD6_SOURCE");
     Suite *s;
     SRunner *sr;
     int rc;
 
+    /* Relancée par bwrap comme pid 1 du bac à sable (voir bac_a_sable.c). */
+    if (argc > 1 && strcmp(argv[1], "--td6-init") == 0)
+        return td6_sandbox_init(argc, argv);
     exo = exo != NULL ? exo : "?";
     source = source != NULL ? source : "?";
     s = suite_create(exo);
@@ -214,6 +222,9 @@ int main(void)
             printf("%s\t%s\n", registered[i].name, registered[i].description);
         return 0;
     }
+    /* Avant tout thread et tout test : le réseau privé et le bac à sable
+     * valent pour toute la suite. */
+    sandbox_setup_suite();
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     snprintf(state_dir, sizeof state_dir, "/tmp/td6-etat-XXXXXX");
     if (mkdtemp(state_dir) != NULL)
@@ -223,6 +234,11 @@ int main(void)
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);
     printf("%s (%s)\n", exo, source);
+    /* Une ligne, que le bilan reprend (clé « bac_a_sable » du JSON). */
+    if (!sandbox_enabled())
+        printf("  ⚠ bac à sable indisponible : %s. Les programmes tournent sans protection "
+               "(fichiers, processus du correcteur) : cette note n'est pas sûre.\n",
+               sandbox_reason());
     fflush(stdout);
     srunner_run_all(sr, CK_SILENT);
     td6_sweep();

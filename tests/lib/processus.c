@@ -146,6 +146,19 @@ static size_t mark_descendants(const proc_entry *all, size_t n, bool *in_tree, p
 
 /* Ce que le test garde en vie : le serveur local et les programmes lancés
  * par td6_spawn. */
+pid_t child_of(pid_t parent)
+{
+    proc_entry *all;
+    size_t n = proc_snapshot(&all);
+    pid_t child = 0;
+
+    for (size_t i = 0; i < n && child == 0; i++)
+        if (all[i].ppid == parent)
+            child = all[i].pid;
+    free(all);
+    return child;
+}
+
 size_t keep_list(pid_t *keep)
 {
     size_t n = 0;
@@ -155,8 +168,8 @@ size_t keep_list(pid_t *keep)
     return n + spawned_pids(keep + n);
 }
 
-/* Les processus vivants lancés par le test, hors serveur et hors
- * programmes de td6_spawn ; les zombies parmi eux (des enfants finis que
+/* Les processus vivants lancés par le test, hors serveur, hors
+ * programmes de td6_spawn et hors bac à sable ; les zombies parmi eux (des enfants finis que
  * leur parent n'a jamais attendus : le test, « subreaper », en hérite),
  * leur temps processeur en tout, et les noms des trois premiers. */
 descendants count_descendants(void)
@@ -168,7 +181,16 @@ descendants count_descendants(void)
     bool *in_tree = xrealloc(NULL, (n + 1) * sizeof *in_tree);
     descendants d = { 0 };
 
-    d.live = mark_descendants(all, n, in_tree, getpid(), keep, n_keep);
+    pid_t infra[3 * (MAX_SPAWNED + 1)];
+    size_t n_infra = sandbox_infrastructure(infra, sizeof infra / sizeof *infra);
+
+    mark_descendants(all, n, in_tree, getpid(), keep, n_keep);
+    /* Le bac à sable (relais, bwrap, init) n'est pas au programme : on
+     * compte ses descendants, pas lui. */
+    for (size_t i = 0; i < n; i++) {
+        in_tree[i] = in_tree[i] && !kept(all[i].pid, infra, n_infra);
+        d.live += in_tree[i] && all[i].state != 'Z';
+    }
     for (size_t i = 0; i < n; i++) {
         if (in_tree[i])
             d.cpu += all[i].cpu;

@@ -33,6 +33,7 @@ typedef struct {
     long base_tasks, base_threads;
     int cap;                      /* processus simultanés tolérés */
     int wstatus;
+    int status_fd;                /* bac à sable : le relais y écrit le statut */
     bool reaped;                  /* le programme a fini et a été attendu */
     buffer out, err;
 } watch;
@@ -41,14 +42,28 @@ typedef struct {
 typedef bool (*watchdog)(watch *w, double t);
 
 /* Le programme a-t-il fini ? Une fois fini, si un de ses enfants garde les
- * tubes ouverts, on n'attend pas plus d'une demi-seconde. */
+ * tubes ouverts, on n'attend pas plus d'une demi-seconde. Dans le bac à
+ * sable, le relais écrit le statut du programme puis reste là (avec bwrap,
+ * qui garde les tubes ouverts) : on vide ce qui reste dans les tubes, puis
+ * on s'arrête. */
 static bool watch_exit(watch *w, double t)
 {
+    if (!w->reaped && w->status_fd >= 0) {
+        struct pollfd p = { w->status_fd, POLLIN, 0 };
+
+        if (poll(&p, 1, 0) > 0 &&
+            read(w->status_fd, &w->wstatus, sizeof w->wstatus) == (ssize_t)sizeof w->wstatus) {
+            w->reaped = true;
+            w->exited_at = t;
+            return false;
+        }
+    }
     if (!w->reaped && waitpid(w->r->pid, &w->wstatus, WNOHANG) == w->r->pid) {
         w->reaped = true;
         w->exited_at = t;
+        w->status_fd = -1;   /* le relais lui-même est fini */
     }
-    return w->reaped && t - w->exited_at > 0.5;
+    return w->reaped && t - w->exited_at > (w->status_fd >= 0 ? 0.03 : 0.5);
 }
 
 static bool watch_deadline(watch *w, double t)
@@ -118,7 +133,9 @@ static bool watch_flood(watch *w, double t)
  * vie pour watch_idle. */
 static bool watch_processes(watch *w, double t)
 {
-    long tasks = system_tasks(), threads = w->reaped ? 0 : process_threads(w->r->pid);
+    long tasks = system_tasks();
+    long threads = w->reaped ? 0 : process_threads(sandbox_program_pid(w->r->pid));
+    pid_t group = sandbox_process_group(w->r->pid);
     /* Les threads du programme lui-même (un pool de 200 threads) ne sont
      * pas des processus : on les retire du bond. */
     long jump = tasks - w->base_tasks -
@@ -129,7 +146,7 @@ static bool watch_processes(watch *w, double t)
     if (t < w->next_count && !frozen)
         return false;
     if (frozen)
-        kill(-w->r->pid, SIGSTOP);
+        kill(-group, SIGSTOP);
     d = count_descendants();
     if (d.cpu != w->cpu) {
         w->cpu = d.cpu;
@@ -142,7 +159,7 @@ static bool watch_processes(watch *w, double t)
         return true;
     }
     if (frozen)
-        kill(-w->r->pid, SIGCONT);
+        kill(-group, SIGCONT);
     w->base_tasks = tasks;
     w->base_threads = threads;
     w->next_count = t + 0.25;
@@ -193,9 +210,9 @@ static int count_leftovers(int *zombies)
     return (int)d.live;
 }
 
-void collect(td6_result *r, int out, int err, double timeout, double silence)
+void collect(td6_result *r, int out, int err, int status_fd, double timeout, double silence)
 {
-    watch w = { .r = r, .deadline = now_s() + timeout, .idle = td6_scaled(IDLE_S),
+    watch w = { .r = r, .status_fd = status_fd, .deadline = now_s() + timeout, .idle = td6_scaled(IDLE_S),
                 .silence = silence, .last_output = now_s(), .last_alive = now_s(),
                 .requests = -1, .base_tasks = system_tasks(), .cap = max_processes() };
     bool open_out = true, open_err = true, stop = false;
@@ -224,8 +241,8 @@ void collect(td6_result *r, int out, int err, double timeout, double silence)
         r->leftover_count = count_leftovers(&r->zombies);
     r->leftovers = r->leftover_count > 0;
     kill(-r->pid, SIGKILL);
-    if (!w.reaped)
-        waitpid(r->pid, &w.wstatus, 0);
+    if (!w.reaped || w.status_fd >= 0)
+        waitpid(r->pid, w.reaped ? NULL : &w.wstatus, 0);
     {
         pid_t keep[MAX_SPAWNED + 1];
         size_t n_keep = keep_list(keep);

@@ -102,7 +102,7 @@ typedef struct {
     int signal;         /* signal qui l'a tué sinon */
     bool not_found;     /* le programme n'existe pas ou n'a pas pu être lancé */
     bool leftovers;     /* des processus lancés par lui vivaient encore à sa fin */
-    pid_t pid;
+    pid_t pid;          /* son pid tel qu'il le voit (getpid, ses traces) */
     /* Ajouts du harnais « copies hostiles » (tests/hostiles/) : */
     bool flooded;       /* arrêté dès que sa sortie a dépassé 8 Mio */
     bool too_many_processes;  /* arrêté : plus de $TD6_MAX_PROCESSUS processus */
@@ -113,6 +113,7 @@ typedef struct {
     bool silent;        /* arrêté car silencieux : ni sortie ni requête (silence_s) */
     bool repeat;        /* déjà bloqué dans un test précédent : silence court */
     double silence_s;   /* silence toléré : 15 s, 3 s en récidive (mis à l'échelle) */
+    bool sandbox_broken; /* le bac à sable n'a pas pu être monté (voir bac_a_sable.c) */
 } td6_result;
 
 /* Lance `name` (argv sans argv[0], terminé par NULL ; NULL = aucun
