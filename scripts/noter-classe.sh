@@ -37,6 +37,14 @@ if [ -z "$copies" ] || [ ! -d "$copies" ]; then
     [ -n "$copies" ] && echo "« $copies » n'est pas un dossier." >&2
     exit 2
 fi
+# Le code des étudiants ne tourne que dans le bac à sable (voir
+# tests/lib/bac_a_sable.c) ; sans lui, il aurait vos droits : on refuse,
+# sauf demande explicite (make noter-classe SANS_BAC_A_SABLE=1).
+if [ "${SANS_BAC_A_SABLE:-0}" = 0 ] && [ $# -gt 0 ] &&
+        ! why=$(TD6_SONDE_BAC_A_SABLE=1 "$build/tests/$1/suite" 2>&1); then
+    echo "noter-classe : bac à sable indisponible ($why) : le code des étudiants tournerait avec vos droits. Installez bubblewrap (scripts/dependances.sh) et autorisez les espaces de noms, ou notez quand même avec « make noter-classe SANS_BAC_A_SABLE=1 »." >&2
+    exit 2
+fi
 copies=$(cd "$copies" && pwd)
 mkdir -p "$classe/copies" "$classe/resultats"
 csv=$classe/notes.csv
