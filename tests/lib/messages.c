@@ -66,6 +66,9 @@ static const char *signal_hint(int sig)
         return "écriture dans un tube ou une socket fermée";
     case SIGKILL:
         return "tué de l'extérieur (mémoire épuisée ?)";
+    case SIGXFSZ:
+        return "fichier trop gros : pendant la notation, un fichier écrit (sa sortie "
+               "comprise) ne dépasse pas 64 Mio ; une écriture dans une boucle sans fin ?";
     default:
         return "signal inattendu";
     }
