@@ -247,7 +247,7 @@ static char **bwrap_argv(char **argv, const char *const *writable, int status_fd
         n_argv++;
     while (writable != NULL && writable[n_writable] != NULL)
         n_writable++;
-    res = xrealloc(NULL, (sizeof bwrap_options / sizeof *bwrap_options + 3 * n_writable + 8 +
+    res = xrealloc(NULL, (sizeof bwrap_options / sizeof *bwrap_options + 3 * n_writable + 16 +
                           n_argv) * sizeof *res);
     res[n++] = bwrap_path;
     for (size_t i = 0; bwrap_options[i] != NULL; i++)
@@ -276,6 +276,24 @@ static char **bwrap_argv(char **argv, const char *const *writable, int status_fd
         strncmp(argv[0], hidden, strlen(hidden)) != 0) {
         res[n++] = "--tmpfs";
         res[n++] = hidden;
+    }
+    /* Un programme (ou la suite) rangé sous un dossier que le bac à sable
+     * remplace par un tmpfs neuf (/tmp...) : son dossier y est remonté, en
+     * lecture seule. */
+    for (size_t k = 0; k < 2; k++) {
+        static char dirs[2][PATH_MAX];
+        const char *bin = k == 0 ? argv[0] : suite_path;
+        char *slash;
+
+        if (strncmp(bin, "/tmp/", 5) != 0 && strncmp(bin, "/var/tmp/", 9) != 0 &&
+            strncmp(bin, "/run/", 5) != 0 && strncmp(bin, "/dev/shm/", 9) != 0)
+            continue;
+        snprintf(dirs[k], sizeof dirs[k], "%s", bin);
+        slash = strrchr(dirs[k], '/');
+        *slash = '\0';
+        res[n++] = "--ro-bind";
+        res[n++] = dirs[k];
+        res[n++] = dirs[k];
     }
     res[n++] = "--";
     res[n++] = suite_path;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,6 +149,13 @@ static void exec_child(pid_t parent, char **argv, char **env, int out, int err, 
     dup2(null, STDIN_FILENO);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
+    /* Rien d'autre du test ne passe au programme : ni les fichiers ouverts
+     * par le test, ni surtout le canal par lequel Check remonte le verdict
+     * du test (un fichier /tmp/check_*), où le programme pourrait écrire
+     * « réussi » à la place du test. */
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+        for (int fd = 3; fd < 4096; fd++)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
     if (sandbox_enabled())
         sandbox_exec(argv, env, report, spawn, writable);
     execve(argv[0], argv, env);
