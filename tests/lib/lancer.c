@@ -53,6 +53,10 @@ static char **build_env(const char *const *extra)
             strncasecmp(environ[i], "https_proxy=", 12) == 0 ||
             strncasecmp(environ[i], "all_proxy=", 10) == 0)
             continue;
+        /* $TMPDIR est le dossier temporaire du correcteur (celui de
+         * l'exécution de make test) : le programme garde /tmp, le sien. */
+        if (strncmp(environ[i], "TMPDIR=", 7) == 0)
+            continue;
         /* Les variables TD6_ du correcteur ne regardent pas le programme
          * ($TD6_RESULTATS mènerait à ses résultats) ; seule la marque de
          * make check (qui retrouve ainsi les processus survivants) passe.
