@@ -4,11 +4,14 @@
 #
 #   SRC=td6 (défaut) ou SRC=solutions : quel arbre construire et tester ;
 #   EXO=NN : se limiter à un exercice (ex. EXO=02) ;
+#   PARTIE=bonus : le code de sortie de make test juge les bonus (Classroom) ;
 #   LATENCE=ms : latence du serveur local pour run/serveur/demo/bench.
 #
 # Chaque exercice est un dossier NN_nom de td6/ (et son jumeau dans
 # solutions/ et tests/) : il est découvert tout seul, sans modifier ce
-# fichier. Chaque fichier .c d'un exercice est un programme autonome.
+# fichier. Un programme est un fichier .c qui contient main ; les autres .c
+# et les .h de son dossier sont les « aides » du chapitre, liées à chacun de
+# ses programmes (ce qui n'est pas la leçon reste hors du fichier de l'élève).
 
 .DEFAULT_GOAL := all
 
@@ -36,17 +39,30 @@ unexport http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
 EXOS_ALL := $(sort $(notdir $(wildcard td6/[0-9][0-9]_*)))
 EXOS := $(if $(EXO),$(filter $(EXO) $(EXO)_%,$(EXOS_ALL)),$(EXOS_ALL))
-# $(call programs,ARBRE) : build/ARBRE/NN_nom/prog pour chaque ARBRE/NN_nom/prog.c
-programs = $(patsubst %.c,$(BUILD)/%,$(wildcard $(patsubst %,$(1)/%/*.c,$(EXOS))))
+# Un programme est un .c qui définit main (une ligne « int main(... ») ;
+# $(call mains,FICHIERS.c) garde ceux-là.
+MAIN_RE := ^[[:space:]]*(int[[:space:]]+)?main[[:space:]]*[(]
+mains = $(if $(strip $(1)),$(shell grep -lE '$(MAIN_RE)' $(1) 2>/dev/null))
+# $(call programs,ARBRE) : $(BUILD)/ARBRE/NN_nom/prog pour chaque programme
+# ARBRE/NN_nom/prog.c. ARBRE est n'importe quel dossier qui contient des
+# NN_nom/ : td6, solutions, ou la copie d'un chapitre (un mutant).
+programs = $(patsubst %.c,$(BUILD)/%,$(call mains,$(wildcard $(patsubst %,$(1)/%/*.c,$(EXOS)))))
+# $(call helpers,DOSSIER/) : les aides d'un dossier, ses .c sans main et ses
+# .h. Une copie hostile (tests/hostiles/NN_nom/) prend celles de
+# solutions/NN_nom/ : elle n'est pas une variante d'une solution, mais elle
+# partage son code.
+helper_dir = $(if $(filter tests/hostiles/%,$(1)),solutions/$(patsubst tests/hostiles/%,%,$(1)),$(1))
+helpers = $(call helpers_in,$(call helper_dir,$(1)))
+helpers_in = $(filter-out $(call mains,$(wildcard $(1)*.c)),$(wildcard $(1)*.c)) $(wildcard $(1)*.h)
 
 PROGRAMS := $(call programs,$(SRC))
 SERVEUR := $(BUILD)/serveur/serveur
 SUITES := $(patsubst %,$(BUILD)/tests/%/suite,$(EXOS))
-MUTANTS := $(patsubst %.c,$(BUILD)/%,$(wildcard $(patsubst %,tests/mutants/%/*.c,$(EXOS))))
 BILAN := $(BUILD)/tests/bilan
 HARNESS := $(filter-out tests/lib/bilan.c,$(wildcard tests/lib/*.c))
 NPROC := $(shell nproc 2>/dev/null || echo 2)
-COMMUN := commun/commun.c
+COMMUN := $(wildcard commun/*.c)
+COMMUN_H := $(wildcard commun/*.h)
 
 # Les options de compilation viennent de pkg-config, une fois les
 # dépendances vérifiées (voir scripts/dependances.sh) : build/config.mk est
@@ -66,26 +82,33 @@ $(BUILD)/config.mk: scripts/dependances.sh
 # ---- Règles de construction ---------------------------------------------
 
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
-        fiabilite noter-classe help clean
+        fiabilite noter-classe sujet help clean suivre progres
 
 all: $(PROGRAMS) $(SERVEUR)
 
 programmes: $(PROGRAMS)
 
 # Une seule règle construit tous les programmes : ceux des élèves, les
-# solutions, le serveur et les mutants.
-$(BUILD)/%: %.c $(COMMUN) commun/commun.h
+# solutions, le serveur, les copies hostiles et les copies des mutants. Un
+# programme est recompilé quand lui, une aide de son chapitre ou commun/
+# change. Les programmes MPI du chapitre 07 se compilent avec mpicc (MPICH,
+# installé par scripts/dependances.sh) : le même compilateur, plus les
+# en-têtes et la bibliothèque de MPI ; on les lance avec mpiexec.
+MPICC ?= mpicc
+cc_for = $(if $(findstring /07_distribue/,$(1)),$(MPICC),$(CC))
+.SECONDEXPANSION:
+$(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN) $(COMMUN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) $< $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
+	$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
+	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
-.SECONDEXPANSION:
 $(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) $(wildcard tests/lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
 	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
 
-$(BILAN): tests/lib/bilan.c
+$(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
@@ -93,12 +116,37 @@ $(BILAN): tests/lib/bilan.c
 outils: $(SERVEUR) $(SUITES) $(BILAN)
 .PHONY: outils
 
+# Pour clangd (et VS Code) : les options de compilation de chaque fichier C
+# du dépôt, écrites par make lui-même (pas besoin de bear). À refaire après
+# l'ajout d'un fichier : make compile_commands.json.
+compile_commands.json: $(BUILD)/config.mk Makefile
+	@{ sep=""; printf '['; \
+	  for f in $$(find td6 solutions serveur commun tests -name '*.c' | sort); do \
+	    d=$$(dirname "$$f"); inc="-I$$d"; \
+	    case "$$f" in \
+	      tests/hostiles/*/*) inc="-Isolutions/$$(basename "$$d")";; \
+	      tests/[0-9]*|tests/lib/*) inc="-I$$d -Itests/lib";; \
+	    esac; \
+	    printf '%s\n  {"directory": "%s", "file": "%s",\n   "command": "%s %s %s %s %s %s -c %s"}' \
+	      "$$sep" "$(CURDIR)" "$$f" "$(CC)" "$(CSTD)" "$(CPPFLAGS)" "$$inc" "$(WARN)" \
+	      "$(PKG_CFLAGS)" "$$f"; \
+	    sep=","; \
+	  done; printf '\n]\n'; } > $@.tmp
+	@mv $@.tmp $@
+	@echo "compile_commands.json écrit ($$(grep -c '"file"' $@) fichiers)"
+.PHONY: compile_commands.json
+
 # ---- Cibles des utilisateurs --------------------------------------------
 
 # Noter : chaque exercice est compilé à part, pour qu'un exercice qui ne
 # compile pas n'empêche pas de noter les autres.
+# La ligne « sha256sum » : un scripts/tester.sh remplacé (qui afficherait
+# n'importe quelle note) est signalé avant même d'être lancé, dans le dépôt
+# distribué (.td6-empreintes, écrit par make sujet). Voir ENSEIGNANT.md.
 test: outils
-	@scripts/tester.sh "$(SRC)" $(EXOS)
+	@[ ! -f .td6-empreintes ] || grep ' scripts/tester.sh$$' .td6-empreintes | sha256sum --quiet -c - >/dev/null 2>&1 || \
+	    echo "⚠ scripts/tester.sh n'est plus celui du sujet : la note qui suit ne vaut rien, le correcteur note avec le sien." >&2
+	@TD6_EXO_DEMANDE="$(EXO)" TD6_PARTIE="$(PARTIE)" scripts/tester.sh "$(SRC)" $(EXOS)
 
 # Les outils se compilent sur tous les cœurs ; les suites aussi tournent en
 # parallèle (voir scripts/verifier.sh).
@@ -131,14 +179,39 @@ valgrind: outils
 	@scripts/valgrind.sh "$(SRC)" $(EXOS)
 
 indice: outils
-	@scripts/indice.sh "$(SRC)" $(EXOS)
+	@NIVEAU="$(NIVEAU)" scripts/indice.sh "$(SRC)" $(EXOS)
+
+# Le mode suivi : les tests d'un exercice repartent à chaque enregistrement.
+suivre: outils
+	@scripts/suivre.sh "$(SRC)" $(EXOS)
+
+progres: outils
+	@scripts/progres.sh "$(SRC)" $(EXOS)
 
 fiabilite: outils
 	@scripts/fiabilite.sh $(EXOS)
 
 # COPIES=dossier : un sous-dossier par étudiant, chacun un clone du TD.
 noter-classe: outils
-	@scripts/noter-classe.sh "$(COPIES)" $(EXOS)
+	@TD6_EXO_DEMANDE="$(EXO)" scripts/noter-classe.sh "$(COPIES)" $(EXOS)
+
+# Le dépôt à distribuer aux étudiants (modèle GitHub Classroom) : tout sauf
+# les réponses, dans $(BUILD)/sujet. Voir scripts/sujet.sh et ENSEIGNANT.md.
+sujet:
+	@scripts/sujet.sh "$(BUILD)/sujet"
+
+# Dans le dépôt distribué (make sujet), ni solutions/ ni outils des
+# mainteneurs : ces cibles disent pourquoi au lieu d'échouer plus loin.
+ifeq ($(wildcard solutions/.),)
+demo bench images check fiabilite noter-classe comparer: sans-solutions
+sans-solutions:
+	@echo "make $(or $(MAKECMDGOALS),?) : absent du dépôt distribué aux étudiants." >&2
+	@echo "  Cette cible fait tourner les solutions de référence (solutions/) ou les outils" >&2
+	@echo "  des mainteneurs et des enseignants, qui ne sont pas distribués. Ici : make," >&2
+	@echo "  make run EXO=NN, make test [EXO=NN], make indice EXO=NN." >&2
+	@exit 2
+.PHONY: sans-solutions
+endif
 
 help:
 	@echo "TD6 en C — cibles disponibles :"
@@ -152,11 +225,15 @@ help:
 	@echo "  make images          les diagrammes de images/, tracés à partir de vraies exécutions"
 	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
 	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
-	@echo "  make indice EXO=NN   un indice pour le premier test qui échoue"
+	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
+	@echo "  make suivre          à chaque enregistrement dans td6/ : tests de l'exercice, progression, indice"
+	@echo "  make progres         la progression de chaque exercice, une fois"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
+	@echo "  make sujet           le dépôt à distribuer aux étudiants (sans les solutions), dans build/sujet"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
-	@echo "  make clean           efface build/"
+	@echo "  make compile_commands.json   pour clangd / VS Code : les options de chaque fichier"
+	@echo "  make clean           efface $(BUILD)/"
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)

@@ -4,7 +4,8 @@
 # Lance les solutions de référence dans l'ordre du cours contre le serveur
 # local (latence LATENCE ms, 50 par défaut) : séquentiel, threads, asynchrone,
 # serveur web (/comic2 bloquant contre /comic concurrent), calcul séquentiel
-# contre pool de processus et threads, puis partial. Entre deux étapes,
+# contre pool de processus et threads, puis partial, puis le même calcul par
+# messages (MPI, chapitre 07). Entre deux étapes,
 # quelques phrases disent quoi observer ; à la fin, un tableau compare tout.
 # Un programme pas encore écrit est sauté (« chapitre NN : à venir »).
 #
@@ -274,6 +275,45 @@ etape_cpu() {
     calculer partial "partial -j $workers" pool -j "$workers"
 }
 
+# ---- Étape 7 : le même calcul par messages (chapitre 07, MPI) -------------------
+
+# mpi NOM RANGS OUVRIERS : « mpiexec -n RANGS NOM » sur les nombres de
+# l'étape 5 ; idéal = temps de la première ligne (-n 1) / min(OUVRIERS, cœurs).
+mpi() {
+    local nom=$1 rangs=$2 ouvriers=$3 bin t
+    bin=$(programme "$nom") || { a_venir "$nom"; return 0; }
+    echo "   \$ mpiexec -n $rangs ${bin#./} ${nombres[*]:0:3}${nombres[3]:+ …}"
+    if ! attendre timeout 120 mpiexec -n "$rangs" "$bin" "${nombres[@]}" \
+            >"$travail/$nom.out" 2>"$travail/$nom.err"; then
+        echo "   ✘ $nom a échoué (ou a dépassé 2 minutes) :"
+        head -n 5 "$travail/$nom.err" | sed 's/^/     /'
+        noter "mpiexec -n $rangs $nom" "échec" "—" "—" "—" 1
+        return 0
+    fi
+    extrait "$travail/$nom.out"
+    t=$(duree_affichee "$travail/$nom.out")
+    [ -z "$t_ref" ] && t_ref=$t
+    [ "$ouvriers" -gt "$coeurs" ] && ouvriers=$coeurs
+    noter "mpiexec -n $rangs $nom" "$t" "$(calcul "sprintf(\"%.3f\", $t_ref / $ouvriers)")" \
+        "—" "—" "$t_ref"
+}
+
+etape_mpi() {
+    titre "7. MPI (chapitre 07) : le même calcul, par messages entre processus"
+    if ! command -v mpiexec >/dev/null 2>&1; then
+        echo "   (mpiexec absent : scripts/dependances.sh installe MPICH)"
+        return 0
+    fi
+    dire "mpiexec lance P copies du programme (les rangs), qui ne partagent rien :" \
+         "chacune lit la liste, calcule sa part, et seuls les résultats voyagent, par" \
+         "messages. repartition coupe la liste en blocs fixes ; maitre la distribue à" \
+         "la demande (le rang 0 distribue, les autres calculent : un rang de plus)."
+    t_ref=""
+    mpi repartition 1 1
+    mpi repartition "$coeurs" "$coeurs"
+    mpi maitre $((coeurs + 1)) "$coeurs"
+}
+
 # ---- Le déroulé -------------------------------------------------------------------
 
 main() {
@@ -285,6 +325,7 @@ main() {
     etape_io
     etape_web
     etape_cpu
+    etape_mpi
     tableau
     # Code de sortie : 1 si un programme présent a échoué (un programme pas
     # encore écrit ne compte pas).

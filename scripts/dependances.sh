@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # dependances.sh — vérifie, et installe si besoin, ce dont le TD a besoin :
 # un compilateur C, GNU Make, pkg-config, libcurl, libmicrohttpd, jansson,
-# Check, gnuplot (pour `make images`) et bubblewrap (le bac à sable où
-# tournent les programmes notés, Linux seulement).
+# Check, gnuplot (pour `make images`), xmllint et jq (make check vérifie
+# que junit.xml et resultats.json restent valides), MPICH (mpicc,
+# mpiexec : chapitre 07) et, sous Linux, inotifywait (pour `make suivre`,
+# qui sinon regarde td6/ toutes les 2 s) et bubblewrap (le bac à sable où
+# tournent les programmes notés).
 #
 # Appelé par le Makefile avant la première compilation. Sur Debian/Ubuntu,
 # les paquets manquants sont installés en une seule étape annoncée (apt-get,
@@ -18,6 +21,11 @@ for m in $modules; do
     command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$m" 2>/dev/null || missing+=("$m")
 done
 command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot)
+command -v xmllint >/dev/null 2>&1 || missing+=(xmllint)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+# MPICH : le moteur de messages du chapitre 07 (mpicc compile, mpiexec lance).
+command -v mpicc >/dev/null 2>&1 && command -v mpiexec >/dev/null 2>&1 || missing+=(mpich)
+[ "$(uname -s)" != Linux ] || command -v inotifywait >/dev/null 2>&1 || missing+=(inotifywait)
 [ "$(uname -s)" = Linux ] && ! command -v bwrap >/dev/null 2>&1 && missing+=(bwrap)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -31,6 +39,10 @@ debian_package() {
         jansson) echo libjansson-dev ;;
         check) echo "check libsubunit-dev" ;;
         gnuplot) echo gnuplot-nox ;;
+        xmllint) echo libxml2-utils ;;
+        jq) echo jq ;;
+        mpich) echo "mpich libmpich-dev" ;;
+        inotifywait) echo inotify-tools ;;
         bwrap) echo bubblewrap ;;
     esac
 }
@@ -38,6 +50,7 @@ brew_package() {
     case "$1" in
         cc) echo "" ;;   # fourni par les outils en ligne de commande de Xcode
         libcurl) echo curl ;;
+        xmllint) echo libxml2 ;;
         *) echo "$1" ;;
     esac
 }
@@ -69,5 +82,5 @@ elif [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null 2>&1; then
     exit 1
 fi
 echo "Aucun gestionnaire de paquets reconnu. Installez : ${missing[*]}" >&2
-echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox bubblewrap)" >&2
+echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox libxml2-utils jq mpich libmpich-dev inotify-tools bubblewrap)" >&2
 exit 1

@@ -4,6 +4,10 @@
 # Lance les tests de l'exercice (le premier qui échoue, si EXO n'est pas
 # donné) et affiche l'indice du PREMIER test en échec : sa section
 # « ### <test> » sous « ## <exercice> » dans indices.fr.md, à côté du cours.
+# Un indice a trois temps (1. l'idée, 2. où regarder, 3. la forme du code) :
+# la première demande montre le temps 1, chaque nouvelle demande pour le
+# même test ajoute le suivant (le niveau atteint est gardé dans
+# build/indice/niveaux/), et NIVEAU=1, 2 ou 3 choisit le temps d'office.
 # Si le programme a bloqué, planté, inondé sa sortie, lancé trop de
 # processus ou fâché un sanitizer, l'indice général correspondant
 # (« ## general ») vient d'abord.
@@ -22,6 +26,31 @@ section() {
         /^### / { in_test = in_exo && ($2 == test); next }
         in_test { print }
     ' "$hints" | sed -e '/./,$!d' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# step TEXTE N : le temps N d'un indice (sa ligne « N. ... » et les lignes
+# en retrait qui la suivent).
+step() {
+    printf '%s\n' "$1" | awk -v n="$2" '
+        /^[0-9]\. / { cur = substr($0, 1, 1) + 0 }
+        cur == n { print }
+    '
+}
+
+# Le temps à montrer pour EXO/TEST : NIVEAU s'il est donné, sinon un de
+# plus que la dernière fois (au plus 3). Le niveau montré est retenu.
+level_for() {
+    local memo=$out/niveaux/$1.$2 last=0 level
+    mkdir -p "$out/niveaux"
+    [ -f "$memo" ] && last=$(cat "$memo")
+    case ${NIVEAU:-} in
+        1|2|3) level=$NIVEAU ;;
+        "") level=$((last + 1)); [ "$level" -gt 3 ] && level=3 ;;
+        *) echo "NIVEAU vaut 1, 2 ou 3 (ici « $NIVEAU ») : je donne le temps suivant." >&2
+           level=$((last + 1)); [ "$level" -gt 3 ] && level=3 ;;
+    esac
+    echo "$level" >"$memo"
+    echo "$level"
 }
 
 # L'indice général qui correspond au message d'échec, ou rien.
@@ -71,19 +100,34 @@ for exo in "$@"; do
     printf '%s\n' "$block" | head -n 1
     echo "    → $(printf '%s' "$message" | cut -c1-600)"
     echo
-    echo "Indice pour « $first » :"
+    text=$(section "$exo" "$first")
+    if [ -z "$text" ]; then
+        echo "Indice pour « $first » :"
+    fi
     general=$(category "$message")
     if [ -n "$general" ]; then
+        echo "Conseil général :"
         section general "$general" | sed 's/^/  /'
         echo
     fi
-    text=$(section "$exo" "$first")
+    case $first in cli_*) [ -n "$text" ] || text=$(section general ligne_de_commande) ;; esac
     if [ -n "$text" ]; then
-        printf '%s\n' "$text" | sed 's/^/  /'
+        level=$(level_for "$exo" "$first")
+        names=("" "l'idée" "où regarder" "la forme du code")
+        echo "Indice pour « $first » (temps $level sur 3 : ${names[$level]}) :"
+        for n in $(seq 1 "$level"); do
+            # Un temps par paragraphe, coupé à 76 colonnes, suite en retrait.
+            step "$text" "$n" | sed 's/^ *//' | paste -sd' ' | fmt -w 74 |
+                sed -e '1s/^/  /' -e '2,$s/^/     /'
+        done
+        echo
+        if [ "$level" -lt 3 ]; then
+            echo "Relancez make indice EXO=${exo%%_*} pour le temps suivant (ou NIVEAU=$((level + 1)))."
+        fi
     else
         echo "  (pas d'indice écrit pour ce test : relisez le message ci-dessus et la section $exo du cours)"
+        echo
     fi
-    echo
     echo "$(grep -c '^echec' "$out/$exo.txt") test(s) en échec sur $(wc -l <"$out/$exo.txt") ; corrigez celui-ci, puis relancez make indice EXO=${exo%%_*}."
     exit 1
 done

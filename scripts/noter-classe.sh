@@ -8,91 +8,128 @@
 #     copies/bob/td6/...
 #
 # Pour chaque étudiant et chaque exercice :
-#   - ses sources td6/NN_nom/*.c sont compilées HORS de sa copie, dans
-#     $BUILD/classe/, avec le Makefile, les options (-Wall -Wextra -Werror)
-#     et le commun/ de CE dépôt-ci ;
+#   - ses sources td6/NN_nom/ sont compilées HORS de sa copie, dans un
+#     dossier neuf (scripts/tester.sh), avec le Makefile, les options
+#     (-Wall -Wextra -Werror) et le commun/ de CE dépôt-ci ;
 #   - elles sont jugées par les suites de CE dépôt (build/tests/) contre le
 #     serveur de CE dépôt (build/serveur/) : ce que l'étudiant aurait changé
-#     dans ses tests/, son serveur/, son Makefile ou son commun/ n'a aucun
-#     effet.
-# Résultat : $BUILD/classe/notes.csv, une ligne par étudiant et par
-# exercice : etudiant,exercice,reussis,total (un exercice qui ne compile pas
-# vaut 0 sur le nombre de tests de sa suite). Les détails (messages de
-# chaque test) sont dans $BUILD/classe/resultats/<etudiant>/ : sortie.txt
-# (ce que make test aurait affiché) et detail/<exercice>.json.
+#     dans ses tests/, son serveur/, ses scripts/, son Makefile ou son
+#     commun/ n'a aucun effet — mais c'est signalé : chaque fichier de sa
+#     copie, hors de td6/, qui diffère de celui de ce dépôt (ou n'y est pas)
+#     est listé.
+# Résultats, dans $BUILD/classe/ :
+#   notes.csv          une ligne par étudiant et par exercice :
+#                      etudiant,exercice,reussis,total,points,points_max,
+#                      bonus_reussis,bonus_total,bonus_points,bonus_points_max,
+#                      hors_note_reussis,hors_note_total
+#                      (reussis/total : les tests de base ; un exercice qui
+#                      ne compile pas vaut 0 sur tous ses tests ; points :
+#                      le barème de .github/classroom/autograding.json, comme
+#                      Classroom) ;
+#   modifications.csv  etudiant,fichier : les fichiers hors de td6/ changés ;
+#   resultats/<nom>/   sortie.txt (ce que make test aurait affiché),
+#                      resultats.json, junit.xml, resultats.tap, detail/.
+# notes.csv est écrit d'un coup, et seulement si au moins une copie a été
+# notée : une exécution ratée ne remplace pas la dernière bonne.
+# Deux noms d'étudiants qui donneraient le même dossier (« gina x » et
+# « gina_x ») sont départagés (« gina_x-2 ») et on le dit.
 #
-# Attention : le code des étudiants s'exécute avec vos droits. Le harnais
-# borne le temps, la sortie et le nombre de processus de chaque programme,
-# mais ce n'est pas un bac à sable : notez dans un compte ou une machine
-# virtuelle dédiés si vous n'avez pas confiance.
+# Le code des étudiants tourne sous le contrôle du harnais (temps, sortie,
+# processus bornés) ; voir ENSEIGNANT.md pour ce que cela protège ou non.
 set -u
 copies=${1:-}
 shift || true
 build=${BUILD:-build}
-make=${MAKE:-make}
 classe=${TD6_CLASSE:-$build/classe}
+dossier=$(cd "$(dirname "$0")" && pwd)
 
 if [ -z "$copies" ] || [ ! -d "$copies" ]; then
-    echo "Usage : make noter-classe COPIES=dossier (un sous-dossier par étudiant, chacun un clone du TD)." >&2
+    echo "usage : make noter-classe COPIES=dossier (un sous-dossier par étudiant, chacun un clone du TD)." >&2
     [ -n "$copies" ] && echo "« $copies » n'est pas un dossier." >&2
     exit 2
 fi
-# Le code des étudiants ne tourne que dans le bac à sable (voir
-# tests/lib/bac_a_sable.c) ; sans lui, il aurait vos droits : on refuse,
-# sauf demande explicite (make noter-classe SANS_BAC_A_SABLE=1).
-if [ "${SANS_BAC_A_SABLE:-0}" = 0 ] && [ $# -gt 0 ] &&
+if [ $# -eq 0 ]; then
+    echo "make noter-classe : l'exercice « ${TD6_EXO_DEMANDE:-} » n'existe pas. Exercices : $(ls -d td6/[0-9][0-9]_* 2>/dev/null | sed 's|^td6/||' | paste -sd' ')." >&2
+    exit 2
+fi
+copies=$(cd "$copies" && pwd)
+# Le bac à sable : quand les programmes ne peuvent pas être isolés (voir
+# tests/lib/bac_a_sable.c ; la suite le sonde), la notation d'une classe
+# est refusée ici, avant toute copie, sauf SANS_BAC_A_SABLE=1 ; le tableau
+# de chaque copie le dit alors en une ligne (fichier « bac-a-sable-absent »
+# dans son dossier de résultats, déposé par la suite, lu par
+# tests/lib/bilan.c).
+if [ "${SANS_BAC_A_SABLE:-0}" = 0 ] &&
         ! why=$(TD6_SONDE_BAC_A_SABLE=1 "$build/tests/$1/suite" 2>&1); then
     echo "noter-classe : bac à sable indisponible ($why) : le code des étudiants tournerait avec vos droits. Installez bubblewrap (scripts/dependances.sh) et autorisez les espaces de noms, ou notez quand même avec « make noter-classe SANS_BAC_A_SABLE=1 »." >&2
     exit 2
 fi
-copies=$(cd "$copies" && pwd)
 mkdir -p "$classe/copies" "$classe/resultats"
 csv=$classe/notes.csv
-echo "etudiant,exercice,reussis,total" >"$csv"
+tmp_csv=$classe/notes.csv.tmp-$$
+tmp_mod=$classe/modifications.csv.tmp-$$
+trap 'rm -f "$tmp_csv" "$tmp_mod"' EXIT
+echo "etudiant,exercice,reussis,total,points,points_max,bonus_reussis,bonus_total,bonus_points,bonus_points_max,hors_note_reussis,hors_note_total" >"$tmp_csv"
+echo "etudiant,fichier" >"$tmp_mod"
 
-# Nombre de tests de la suite d'un exercice (sans rien lancer).
-suite_size() {
-    TD6_LISTER=1 TD6_EXO=$1 "$build/tests/$1/suite" 2>/dev/null | wc -l
-}
+# csv_quote TEXTE : un champ CSV entre guillemets.
+csv_quote() { printf '"%s"' "$(printf '%s' "$1" | sed 's/"/""/g')"; }
 
+declare -A taken=()
 students=0
 for dir in "$copies"/*/; do
     [ -d "$dir/td6" ] || continue
+    dir=${dir%/}
     raw=$(basename "$dir")
-    # Un nom sûr pour un chemin et pour le CSV.
+    # Un nom sûr pour un chemin ; deux étudiants ne partagent jamais un
+    # dossier de résultats.
     name=$(printf '%s' "$raw" | tr -c 'A-Za-z0-9._-' '_')
+    if [ -n "${taken[$name]:-}" ]; then
+        i=2
+        while [ -n "${taken[$name-$i]:-}" ]; do i=$((i + 1)); done
+        echo "⚠ « $raw » et « ${taken[$name]} » donnent le même nom de dossier : « $raw » est noté sous $name-$i." >&2
+        name=$name-$i
+    fi
+    taken[$name]=$raw
     students=$((students + 1))
     # Les sources de l'étudiant, vues depuis ce dépôt par un lien : la règle
     # de construction du Makefile s'applique telle quelle.
-    ln -sfn "$(cd "$dir/td6" && pwd)" "$classe/copies/$name"
+    ln -sfn "$dir/td6" "$classe/copies/$name"
     src=$classe/copies/$name
     out=$classe/resultats/$name
     rm -rf "$out"
     mkdir -p "$out"
-    # Même chemin que make test : compilation (hors de la copie) puis suites
-    # en parallèle, avec les suites et le serveur de ce dépôt.
-    TD6_BUILD_PROGRAMMES=$classe/bin TD6_DOSSIER_RESULTATS=$out/detail TD6_PROTECTION=0 \
-        NO_COLOR=1 "$(dirname "$0")/tester.sh" "$src" "$@" >"$out/sortie.txt" 2>&1
-    line="$raw :"
-    passed_all=0 total_all=0
-    for exo in "$@"; do
-        if [ -f "$out/detail/$exo.txt" ]; then
-            passed=$(grep -c '^ok ' "$out/detail/$exo.txt")
-            total=$(wc -l <"$out/detail/$exo.txt")
-        else
-            # Pas compilé (ou suite interrompue) : 0 sur la taille de la suite.
-            passed=0
-            total=$(suite_size "$exo")
-        fi
-        echo "$name,$exo,$passed,$total" >>"$csv"
-        line="$line ${exo%%_*} $passed/$total"
-        passed_all=$((passed_all + passed))
-        total_all=$((total_all + total))
-    done
-    echo "$line — $passed_all/$total_all"
+
+    # Ce qui, hors de td6/, diffère de ce dépôt-ci (ni .git/ ni build/).
+    (cd "$dir" && find . \( -path ./td6 -o -path ./.git -o -path ./build \) -prune -o -type f -print) |
+        sed 's|^\./||' | LC_ALL=C sort | while IFS= read -r f; do
+            cmp -s -- "$dir/$f" "$f" 2>/dev/null || echo "$f"
+        done >"$out/fichiers-modifies.txt"
+    while IFS= read -r f; do
+        echo "$(csv_quote "$raw"),$(csv_quote "$f")" >>"$tmp_mod"
+    done <"$out/fichiers-modifies.txt"
+
+    # Même chemin que make test : compilation (hors de la copie, dossier
+    # neuf) puis suites en parallèle, avec les suites et le serveur d'ici.
+    TD6_DOSSIER_RESULTATS=$out/detail TD6_PROTECTION=0 TD6_CSV=$tmp_csv TD6_ETUDIANT=$raw \
+        NO_COLOR=1 "$dossier/tester.sh" "$src" "$@" >"$out/sortie.txt" 2>&1
+    line="$raw : $(sed -n 's/^Note : //p' "$out/sortie.txt") tests"
+    points=$(sed -n 's/^Points (barème de Classroom) : //p' "$out/sortie.txt")
+    bonus=$(sed -n 's/^Bonus, à part (pour aller plus loin) : //p' "$out/sortie.txt")
+    [ -n "$points" ] && line="$line, $points points"
+    [ -n "$bonus" ] && line="$line ; bonus $bonus"
+    n_mod=$(wc -l <"$out/fichiers-modifies.txt")
+    [ "$n_mod" -gt 0 ] && line="$line ; ⚠ $n_mod fichier(s) hors de td6/ modifié(s) : $(head -n 5 "$out/fichiers-modifies.txt" | paste -sd' ')"
+    echo "$line"
 done
 if [ "$students" -eq 0 ]; then
-    echo "Aucune copie dans $copies : il faut un sous-dossier par étudiant, contenant td6/." >&2
+    echo "Aucune copie dans $copies : il faut un sous-dossier par étudiant, contenant td6/. $csv n'est pas modifié." >&2
     exit 2
 fi
-echo "$students copies notées : $csv"
+if [ "$(wc -l <"$tmp_csv")" -le 1 ]; then
+    echo "Aucune copie n'a pu être notée (voir $classe/resultats/*/sortie.txt) : $csv n'est pas modifié." >&2
+    exit 1
+fi
+mv "$tmp_csv" "$csv"
+mv "$tmp_mod" "$classe/modifications.csv"
+echo "$students copies notées : $csv (fichiers modifiés : $classe/modifications.csv)"

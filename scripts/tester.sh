@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # tester.sh SRC EXERCICE... — ce que fait `make test`.
 #
-# Pour chaque exercice : compile les programmes de SRC (td6 ou solutions) ;
-# s'ils compilent, lance la suite de tests de l'exercice contre eux. Puis
-# affiche le tableau des notes (build/tests/bilan) et écrit
-# build/resultats.json, build/resultats.tap et build/junit.xml.
-# Code de sortie : 0 seulement si tous les tests passent.
+# Pour chaque exercice : compile les programmes de SRC (td6 ou solutions)
+# dans un dossier propre à cette exécution ($BUILD/essais/XXXXXX), donc
+# toujours à partir des sources d'aujourd'hui (jamais d'anciens binaires,
+# quelles que soient les dates des fichiers) ; s'ils compilent, lance la
+# suite de tests de l'exercice contre eux. Puis affiche le tableau des
+# notes (build/tests/bilan) et écrit resultats.json, resultats.tap et
+# junit.xml dans $BUILD (ou à côté de $TD6_DOSSIER_RESULTATS).
+# Code de sortie : 0 seulement si tous les tests de base passent (voir
+# tests/lib/bilan.c pour les bonus et les tests non comptés) ; 2 si SRC ou
+# l'exercice demandé n'existent pas.
 #
 # Plusieurs exercices : leurs suites tournent en parallèle, $TD6_PARALLELE
 # à la fois (3 par défaut ; les verdicts ne dépendent pas du temps), et
@@ -13,42 +18,115 @@
 # bloquée est notée en moins de trois minutes. Un seul exercice : sortie en
 # direct.
 #
+# Deux `make test` en même temps dans le même clone ne se mélangent pas :
+# chacun a son dossier (programmes, résultats, fichiers temporaires), effacé
+# à la fin ; seuls les rapports finaux sont partagés, chacun écrit d'un
+# coup (le dernier fini gagne).
+#
 # Variables pour les autres scripts (valgrind.sh, noter-classe.sh) :
-#   TD6_DOSSIER_RESULTATS  où écrire les résultats (défaut $BUILD/resultats)
-#   TD6_BUILD_PROGRAMMES   où construire les programmes (défaut $BUILD)
-#   TD6_PROTECTION=0       ne pas vérifier que tests/ et serveur/ sont intacts
+#   TD6_DOSSIER_RESULTATS  où écrire les résultats (sinon dans le dossier de
+#                          l'exécution, recopiés ensuite dans $BUILD/resultats)
+#   TD6_PROTECTION=0       ne pas comparer l'arbre au sujet (.td6-empreintes)
+#   TD6_EXO_DEMANDE        l'EXO demandé à make (pour le message d'erreur)
+#   TD6_PARTIE=bonus       le code de sortie juge les bonus (Classroom)
+#   TD6_ESSAIS             où créer le dossier de l'exécution ($BUILD/essais)
 set -u
-src=$1
+src=${1:-}
 shift
 build=${BUILD:-build}
-progs=${TD6_BUILD_PROGRAMMES:-$build}
-results=${TD6_DOSSIER_RESULTATS:-$build/resultats}
+make=${MAKE:-make}
 jobs=${TD6_PARALLELE:-3}
-mkdir -p "$results"
-rm -f "$results"/*
+nproc=$(nproc 2>/dev/null || echo 2)
 
-# Protection des tests : une copie dont tests/ ou serveur/ ne sont plus
-# ceux du dépôt (un étudiant qui a « arrangé » un test) est signalée. Hors
-# d'un dépôt git, ou sans git, on ne dit rien. Le correcteur, lui, note
-# avec ses propres tests/ et serveur/ (make noter-classe).
-# Un fichier ajouté (non suivi par git) dans tests/ compte aussi : il
-# serait compilé dans la suite.
-if [ "${TD6_PROTECTION:-1}" != 0 ] && command -v git >/dev/null 2>&1 &&
-        git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    if ! git diff --quiet HEAD -- tests serveur 2>/dev/null ||
-            [ -n "$(git ls-files --others --exclude-standard -- tests serveur 2>/dev/null | head -n 1)" ]; then
-        echo "⚠ tests/ ou serveur/ diffèrent de la version du dépôt (git status -- tests serveur) : cette note n'engage que vous, le correcteur note avec les tests d'origine." >&2
+# ---- Ce qu'on demande existe-t-il ? ----------------------------------------
+exercices_connus() {
+    ls -d td6/[0-9][0-9]_* 2>/dev/null | sed 's|^td6/||' | paste -sd' '
+}
+if [ -z "$src" ] || [ ! -d "$src" ]; then
+    dispo=$(for d in td6 solutions; do [ -d "$d" ] && printf '%s ' "$d"; done)
+    echo "make test : le dossier « $src » n'existe pas. Dossiers à noter ici : ${dispo:-aucun} (SRC=td6 par défaut)." >&2
+    exit 2
+fi
+if [ $# -eq 0 ]; then
+    echo "make test : l'exercice « ${TD6_EXO_DEMANDE:-} » n'existe pas. Exercices : $(exercices_connus) (EXO=01, EXO=02...)." >&2
+    exit 2
+fi
+for exo in "$@"; do
+    if [ ! -x "$build/tests/$exo/suite" ]; then
+        echo "make test : pas de suite de tests pour « $exo » ($build/tests/$exo/suite). Exercices : $(exercices_connus)." >&2
+        exit 2
     fi
+done
+
+# ---- Le dossier de cette exécution -----------------------------------------
+essais=${TD6_ESSAIS:-$build/essais}
+mkdir -p "$essais"
+run=$(mktemp -d "$essais/XXXXXX")
+nettoyer() { rm -rf "$run"; }
+trap nettoyer EXIT
+trap 'exit 130' INT TERM
+progs=$run/bin
+mkdir -p "$progs" "$run/tmp"
+cp "$build/config.mk" "$progs/config.mk"
+# Les fichiers temporaires des suites et des programmes restent ici.
+export TMPDIR=$run/tmp
+if [ -n "${TD6_DOSSIER_RESULTATS:-}" ]; then
+    results=$TD6_DOSSIER_RESULTATS
+    reports=$(dirname "$results")
+    mkdir -p "$results"
+    rm -rf "${results:?}"/*
+else
+    results=$run/resultats
+    reports=$build
+    mkdir -p "$results"
 fi
 
 # Couleurs dans les sorties mises de côté, si le terminal en affiche.
 [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && export TD6_COULEUR=1
 
-# compile EXO : construit les programmes de l'exercice ; en cas d'échec,
-# écrit le bloc d'erreur dans $results/EXO.sortie et renvoie 1.
+# ---- L'arbre est-il celui du sujet ? ---------------------------------------
+# Dans le dépôt distribué, .td6-empreintes (écrit par make sujet) donne la
+# somme de chaque fichier. Tout ce dont la note dépend (scripts/, tests/,
+# serveur/, commun/, .github/, Makefile...) est comparé : un fichier changé,
+# effacé ou ajouté est signalé sous le tableau et dans resultats.json. Une
+# modification commitée est vue aussi (ce ne sont pas les sommes de git).
+# Cela ne protège de rien : cela se voit. Le correcteur, lui, note avec ses
+# propres fichiers (make noter-classe).
+if [ "${TD6_PROTECTION:-1}" != 0 ] && [ -f .td6-empreintes ]; then
+    {
+        grep -v '  td6/' .td6-empreintes | sha256sum --quiet -c - 2>/dev/null |
+            sed -n 's/: [^:]*$//p'
+        find scripts tests serveur commun .github Makefile -type f 2>/dev/null | LC_ALL=C sort |
+            LC_ALL=C comm -23 - <(cut -c67- .td6-empreintes | LC_ALL=C sort)
+    } | LC_ALL=C sort -u >"$results/fichiers-modifies"
+    [ -s "$results/fichiers-modifies" ] || rm -f "$results/fichiers-modifies"
+fi
+
+# Les fichiers qu'un exercice doit avoir : ceux du corrigé s'il est là, ceux
+# du sujet sinon (.td6-empreintes).
+attendus() {
+    if [ -d "solutions/$1" ]; then
+        (cd "solutions/$1" && ls -- *.c *.h 2>/dev/null)
+    elif [ -f .td6-empreintes ]; then
+        sed -n "s|^[0-9a-f]*  td6/$1/\([^/]*\.[ch]\)\$|\1|p" .td6-empreintes
+    fi
+}
+
+# compile EXO : construit les programmes de l'exercice dans le dossier de
+# l'exécution ; en cas d'échec, écrit le bloc d'erreur dans
+# $results/EXO.sortie et renvoie 1.
 compile() {
-    local exo=$1
-    if "${MAKE:-make}" --no-print-directory -s programmes BUILD="$progs" SRC="$src" \
+    local exo=$1 f missing=""
+    # La liste des tests, sans rien lancer : un exercice qui ne compile pas
+    # vaut 0 sur tous ses tests.
+    "$build/tests/$exo/suite" --liste >"$results/$exo.liste" 2>/dev/null
+    for f in $(attendus "$exo"); do
+        [ -f "$src/$exo/$f" ] || missing="$missing $src/$exo/$f"
+    done
+    [ -n "$missing" ] && echo "${missing# }" >"$results/$exo.manquants"
+    if [ ! -d "$src/$exo" ]; then
+        echo "le dossier $src/$exo n'existe pas" >"$results/$exo.log"
+    elif "$make" --no-print-directory -s -j"$nproc" programmes BUILD="$progs" SRC="$src" \
             EXO="${exo%%_*}" >"$results/$exo.log" 2>&1; then
         rm -f "$results/$exo.log"
         return 0
@@ -59,6 +137,7 @@ compile() {
         echo
         echo "$exo ($src)"
         echo "  ✘ ne compile pas : voir les erreurs ci-dessous"
+        [ -n "$missing" ] && echo "      fichiers manquants :$missing"
         sed 's/^/      /' "$results/$exo.log" | head -n 20
     } >"$results/$exo.sortie"
     mv "$results/$exo.log" "$results/$exo.compilation"
@@ -68,11 +147,14 @@ compile() {
 
 # run_suite EXO : lance la suite de l'exercice (sortie standard héritée).
 run_suite() {
-    local exo=$1
+    local exo=$1 t0=$EPOCHREALTIME
     echo
+    [ -f "$results/$exo.manquants" ] &&
+        echo "  ✘ fichiers manquants : $(cat "$results/$exo.manquants") (leurs tests échouent)"
     TD6_EXO=$exo TD6_SOURCE=$src TD6_BIN=$progs/$src/$exo \
     TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$results/$exo \
         "$build/tests/$exo/suite"
+    awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", b - a }' >"$results/$exo.duree"
 }
 
 if [ $# -le 1 ] || [ "$jobs" -le 1 ]; then
@@ -85,8 +167,8 @@ if [ $# -le 1 ] || [ "$jobs" -le 1 ]; then
         fi
     done
 else
-    # Compiler d'abord, un exercice après l'autre (make n'aime pas tourner
-    # deux fois en même temps dans le même dossier), puis lancer les suites.
+    # Compiler d'abord, un exercice après l'autre (chacun sur tous les
+    # cœurs), puis lancer les suites.
     runnable=()
     for exo in "$@"; do
         compile "$exo" && runnable+=("$exo")
@@ -117,4 +199,14 @@ else
     wait
     flush "$@"
 fi
-exec "$build/tests/bilan" "$results" "$@"
+TD6_RAPPORTS=$reports "$build/tests/bilan" "$results" "$@"
+rc=$?
+# Les résultats détaillés de la dernière exécution, pour qui les lit
+# (make indice, make suivre...) : remplacés d'un coup.
+if [ -z "${TD6_DOSSIER_RESULTATS:-}" ]; then
+    rm -rf "$build/resultats.ancien.$$"
+    [ -e "$build/resultats" ] && mv -T "$build/resultats" "$build/resultats.ancien.$$" 2>/dev/null
+    mv -T "$results" "$build/resultats" 2>/dev/null
+    rm -rf "$build/resultats.ancien.$$"
+fi
+exit "$rc"

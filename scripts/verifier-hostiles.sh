@@ -107,7 +107,8 @@ hints_missing=""
 for exo in "$@"; do
     [ -x "$build/tests/$exo/suite" ] || continue
     for t in $(TD6_LISTER=1 "$build/tests/$exo/suite" 2>/dev/null | cut -f1); do
-        awk -v exo="$exo" -v t="$t" '/^## / { e = ($2 == exo) } e && /^### / && $2 == t { f = 1 }
+        e=$exo; case $t in cli_*) e=general t=ligne_de_commande ;; esac   # un indice pour tous
+        awk -v exo="$e" -v t="$t" '/^## / { e = ($2 == exo) } e && /^### / && $2 == t { f = 1 }
             END { exit !f }' indices.fr.md 2>/dev/null || hints_missing="$hints_missing $exo/$t"
     done
 done

@@ -143,12 +143,17 @@ for exo in "$@"; do
     fi
 done
 
-echo "== Chaque squelette de td6/ échoue à sa suite"
+echo "== Chaque squelette de td6/ échoue à sa suite, et ne marque aucun point"
 for exo in "$@"; do
+    # Un test que le squelette passe ne mesure pas le travail de l'étudiant ;
+    # seuls les tests cli_* (la ligne de commande, code donné) ne comptent pas.
+    gratuits=$(sed -n 's/^ok //p' "$verif/td6/$exo.txt" 2>/dev/null | grep -v '^cli_' | paste -sd' ')
     if [ "$(rc "td6/$exo")" -eq 0 ]; then
         fail "td6/$exo passe tous les tests alors que c'est un squelette"
+    elif [ -n "$gratuits" ]; then
+        fail "td6/$exo : le squelette passe déjà ces tests notés : $gratuits"
     else
-        pass "td6/$exo refusé ($(grep -c '^echec' "$verif/td6/$exo.txt" 2>/dev/null || echo '?') tests en échec, $(took "td6/$exo"))"
+        pass "td6/$exo refusé ($(grep -c '^echec' "$verif/td6/$exo.txt" 2>/dev/null || echo '?') tests en échec, aucun test noté réussi, $(took "td6/$exo"))"
     fi
 done
 

@@ -85,6 +85,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "signaux.h"   /* commun/ : le blocage des signaux d'arrêt */
+#include "options.h"   /* commun/ : la ligne de commande commune */
+
 #define PORT_PAR_DEFAUT 8606
 #define LATENCE_PAR_DEFAUT 50       /* millisecondes */
 #define LATENCE_MAX 3600000UL       /* une heure : au-delà, c'est une erreur */
@@ -869,32 +872,20 @@ static void journal_mhd(void *cls, const char *format, va_list args)
 /* Ligne de commande                                                          */
 /* ======================================================================== */
 
-#define USAGE "usage : serveur [-p PORT] [-l LATENCE_MS] [-a ADRESSE] [-v] [-h]"
-
-/* Une seule ligne sur stderr : l'erreur puis l'usage ; code de sortie 2. */
-static void erreur_usage(const char *format, const char *valeur)
-{
-    fputs("serveur : ", stderr);
-    fprintf(stderr, format, valeur);
-    fputs(" — " USAGE "\n", stderr);
-    exit(2);
-}
-
-/* Nombre décimal entier, sans signe ni espace, dans [0, max]. */
-static bool lire_entier(const char *texte, unsigned long max,
-                        unsigned long *valeur)
-{
-    char *fin;
-
-    if (*texte < '0' || *texte > '9')
-        return false;
-    errno = 0;
-    unsigned long v = strtoul(texte, &fin, 10);
-    if (errno != 0 || *fin != '\0' || v > max)
-        return false;
-    *valeur = v;
-    return true;
-}
+/* Les règles communes à tous les programmes du TD (commun/options.h) :
+ * -h/--help sur la sortie standard, erreurs en français, code 2. */
+static const td6_command_line LIGNE_DE_COMMANDE = {
+    .usage = "[-p PORT] [-l LATENCE_MS] [-a ADRESSE] [-v]",
+    .help = "Le serveur local qui remplace Internet pendant le TD (voir /stats).\n"
+            "  -p PORT        port d'écoute, de 0 à 65535 (" TD6_TEXT(PORT_PAR_DEFAUT)
+            " par défaut ; 0 : un port libre)\n"
+            "  -l LATENCE_MS  attente avant chaque réponse, en ms (" TD6_TEXT(LATENCE_PAR_DEFAUT)
+            " par défaut)\n"
+            "  -a ADRESSE     adresse IP d'écoute (127.0.0.1 par défaut)\n"
+            "  -v             affiche chaque requête\n"
+            "  -h, --help     affiche cette aide\n",
+    .shortopts = "p:l:a:v",
+};
 
 /* Convertit l'adresse (IPv4 ou IPv6, numérique) en sockaddr. */
 static bool lire_adresse(const char *texte, struct sockaddr_storage *sa)
@@ -917,21 +908,14 @@ static bool lire_adresse(const char *texte, struct sockaddr_storage *sa)
 static void lire_options(int argc, char **argv)
 {
     int opt;
-    unsigned long v;
 
-    opterr = 0;   /* les messages d'erreur de getopt sont en anglais */
-    while ((opt = getopt(argc, argv, ":p:l:a:vh")) != -1) {
-        char nom_option[2] = { (char) optopt, '\0' };
+    while ((opt = td6_getopt(argc, argv, &LIGNE_DE_COMMANDE)) != -1) {
         switch (opt) {
         case 'p':
-            if (!lire_entier(optarg, 65535, &v))
-                erreur_usage("port invalide « %s »", optarg);
-            g_config.port = (uint16_t) v;
+            g_config.port = (uint16_t) td6_cli_long("-p", optarg, 0, 65535);
             break;
         case 'l':
-            if (!lire_entier(optarg, LATENCE_MAX, &v))
-                erreur_usage("latence invalide « %s » (en ms)", optarg);
-            g_config.latence_ms = v;
+            g_config.latence_ms = (unsigned long) td6_cli_long("-l", optarg, 0, LATENCE_MAX);
             break;
         case 'a':
             g_config.adresse = optarg;
@@ -939,20 +923,12 @@ static void lire_options(int argc, char **argv)
         case 'v':
             g_config.verbeux = true;
             break;
-        case 'h':
-            printf("%s\n", USAGE);
-            exit(0);
-        case ':':
-            erreur_usage("l'option -%s attend une valeur", nom_option);
-            break;
-        default:
-            erreur_usage("option inconnue -%s", nom_option);
         }
     }
     if (optind < argc)
-        erreur_usage("argument en trop « %s »", argv[optind]);
+        td6_cli_error("argument en trop « %s »", argv[optind]);
     if (!lire_adresse(g_config.adresse, &g_config.sockaddr))
-        erreur_usage("adresse IP invalide « %s »", g_config.adresse);
+        td6_cli_error("adresse IP invalide « %s »", g_config.adresse);
 }
 
 /* ======================================================================== */
@@ -1092,22 +1068,6 @@ static void demander_arret(void)
     pthread_mutex_unlock(&g_arret.verrou);
 }
 
-/* SIGINT et SIGTERM sont bloqués dans tous les threads (les threads de
- * libmicrohttpd héritent du masque de main) ; main les attend avec
- * sigwait(). Ainsi aucun code ne tourne dans un gestionnaire de signal, où
- * presque rien n'est permis (ni mutex, ni printf, ni free). */
-static sigset_t bloquer_signaux(void)
-{
-    sigset_t signaux;
-
-    signal(SIGPIPE, SIG_IGN);   /* écrire à un client parti : pas de mort */
-    sigemptyset(&signaux);
-    sigaddset(&signaux, SIGINT);
-    sigaddset(&signaux, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signaux, NULL);
-    return signaux;
-}
-
 int main(int argc, char **argv)
 {
     lire_options(argc, argv);
@@ -1116,7 +1076,9 @@ int main(int argc, char **argv)
     json_object_seed(0);   /* graine de jansson fixée avant les threads */
     relever_limite_fichiers();
     preparer_arret();
-    sigset_t signaux = bloquer_signaux();
+    /* SIGINT et SIGTERM bloqués dans tous les threads, attendus par sigwait
+     * plus bas (voir commun/signaux.h) ; SIGPIPE ignoré. */
+    sigset_t signaux = td6_block_stop_signals();
 
     int ecoute = ouvrir_ecoute();
     if (ecoute < 0)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "commun.h"
+#include "options.h"
 
 /* libcurl appelle cette fonction à chaque morceau de la réponse reçu. On ne
  * garde pas le contenu : on compte seulement les octets. */
@@ -89,18 +90,28 @@ static int download_all_sites(const url_list *sites)
     return failures;
 }
 
+/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+
+static const td6_command_line COMMAND_LINE = {
+    .usage = "[URL...]",
+    .help = "Télécharge les URL l'une après l'autre, avec une seule poignée libcurl.\n"
+            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            "  -h, --help   affiche cette aide\n",
+    .shortopts = "",
+};
+
 int main(int argc, char **argv)
 {
     url_list sites;
     double start, duration;
-    int failures;
+    int failures, first = td6_operands(argc, argv, &COMMAND_LINE);
 
     /* Une fois par programme, avant tout autre appel à libcurl. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "curl_global_init a échoué\n");
         return 1;
     }
-    sites = td6_sites(argc, argv, 1);
+    sites = td6_sites(argc, argv, first);
     start = td6_now();
     failures = download_all_sites(&sites);
     duration = td6_now() - start;

@@ -15,7 +15,7 @@
  *     make run EXO=02                  (votre version, td6/)
  *     make run EXO=02 SRC=solutions    (la solution)
  *     make run EXO=02 ARGS="-w 20"     (avec 20 threads)
- *     build/solutions/02_threads/threads [-w N] [URL...]
+ *     build/solutions/02_threads/threads [-w OUVRIERS] [URL...]
  *         (avec `make serveur` lancé dans un autre terminal)
  *
  * À observer : 160 lignes « Read ... » dans un ordre qui change d'une
@@ -31,9 +31,10 @@
 #include <unistd.h>
 
 #include "commun.h"
+#include "options.h"
 
 #define DEFAULT_WORKERS 5   /* le max_workers=5 du cours */
-#define MAX_WORKERS 200
+#define MAX_WORKERS 1000
 
 /* La file d'URL, PARTAGÉE par tous les threads.
  * - `sites` n'est que lu pendant le travail : pas besoin de verrou ;
@@ -197,22 +198,27 @@ static int download_all_sites(const url_list *sites, long n_workers)
     return failures;
 }
 
-/* Lit l'option -w N (nombre de threads) ; les URL commencent à *first. */
+/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+
+static const td6_command_line COMMAND_LINE = {
+    .usage = "[-w OUVRIERS] [URL...]",
+    .help = "Télécharge les URL avec un pool de threads ouvriers.\n"
+            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            "  -w OUVRIERS  nombre de threads ouvriers, de 1 à " TD6_TEXT(MAX_WORKERS)
+            " (" TD6_TEXT(DEFAULT_WORKERS) " par défaut)\n"
+            "  -h, --help   affiche cette aide\n",
+    .shortopts = "w:",
+};
+
+/* Lit l'option -w OUVRIERS ; les URL commencent à *first. */
 static long parse_options(int argc, char **argv, int *first)
 {
     long n_workers = DEFAULT_WORKERS;
     int opt;
 
-    opterr = 0;   /* les messages d'erreur sont les nôtres, en français */
-    while ((opt = getopt(argc, argv, "w:")) != -1) {
-        if (opt == 'w') {
-            n_workers = td6_parse_count(argv[0], "-w", optarg, MAX_WORKERS);
-        } else {
-            fprintf(stderr, "Usage : %s [-w THREADS] [URL...]  (THREADS de 1 à %d, %d par défaut)\n",
-                    argv[0], MAX_WORKERS, DEFAULT_WORKERS);
-            exit(2);
-        }
-    }
+    while ((opt = td6_getopt(argc, argv, &COMMAND_LINE)) != -1)
+        if (opt == 'w')
+            n_workers = td6_cli_long("-w", optarg, 1, MAX_WORKERS);
     *first = optind;
     return n_workers;
 }

@@ -14,8 +14,8 @@
  * Construire et lancer :
  *     make run EXO=03                  (votre version, td6/)
  *     make run EXO=03 SRC=solutions    (la solution)
- *     build/solutions/03_async/asynchrone [-m MAX] [URL...]
- * -m MAX limite le nombre de connexions simultanées (1 à 10 000) ; sans -m,
+ *     build/solutions/03_async/asynchrone [-m CONNEXIONS] [URL...]
+ * -m CONNEXIONS limite le nombre de connexions simultanées (1 à 10 000) ; sans -m,
  * toutes les URL partent en même temps.
  *
  * À observer : 160 lignes « Read ... » dans l'ordre où les réponses
@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "commun.h"
+#include "options.h"
 
 /* Limite de -m (td6_parse_count refuse au-delà). */
 #define MAX_CONNECTIONS 10000
@@ -202,20 +203,27 @@ out_free_transfers:
     return failures;
 }
 
-/* Lit -m MAX ; renvoie l'indice de la première URL dans argv. */
+/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+
+static const td6_command_line COMMAND_LINE = {
+    .usage = "[-m CONNEXIONS] [URL...]",
+    .help = "Télécharge toutes les URL en même temps, dans un seul thread (poignée multi).\n"
+            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            "  -m CONNEXIONS  connexions simultanées au plus, de 1 à " TD6_TEXT(MAX_CONNECTIONS)
+            " (sans -m : aucune limite)\n"
+            "  -h, --help     affiche cette aide\n",
+    .shortopts = "m:",
+};
+
+/* Lit -m CONNEXIONS ; renvoie l'indice de la première URL dans argv. */
 static int parse_options(int argc, char **argv, long *max)
 {
     int opt;
 
     *max = 0;
-    while ((opt = getopt(argc, argv, "m:")) != -1) {
-        if (opt == 'm') {
-            *max = td6_parse_count(argv[0], "-m", optarg, MAX_CONNECTIONS);
-        } else {
-            fprintf(stderr, "usage : %s [-m MAX] [URL...]\n", argv[0]);
-            exit(2);
-        }
-    }
+    while ((opt = td6_getopt(argc, argv, &COMMAND_LINE)) != -1)
+        if (opt == 'm')
+            *max = td6_cli_long("-m", optarg, 1, MAX_CONNECTIONS);
     return optind;
 }
 

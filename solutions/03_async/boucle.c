@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "commun.h"
+#include "options.h"
 
 /* Les états d'une tâche, dans l'ordre où elle les traverse. */
 enum state { NEW, READY, WAITING, DONE };
@@ -369,11 +370,22 @@ out_free_transfers:
     return failures;
 }
 
+/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+
+static const td6_command_line COMMAND_LINE = {
+    .usage = "[URL...]",
+    .help = "Télécharge toutes les URL en même temps, avec une boucle d'événements écrite\n"
+            "à la main (poll) ; chaque changement d'état d'une tâche est écrit sur stderr.\n"
+            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            "  -h, --help   affiche cette aide\n",
+    .shortopts = "",
+};
+
 int main(int argc, char **argv)
 {
     url_list sites;
     double start, duration;
-    int failures;
+    int failures, first = td6_operands(argc, argv, &COMMAND_LINE);
 
     /* Écrire sur une connexion que le serveur a fermée ne doit pas tuer le
      * programme : l'erreur arrive alors comme un simple échec de la tâche. */
@@ -382,7 +394,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "curl_global_init a échoué\n");
         return 1;
     }
-    sites = td6_sites(argc, argv, 1);
+    sites = td6_sites(argc, argv, first);
     start = td6_now();
     failures = download_all_sites(&sites);
     duration = td6_now() - start;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "commun.h"
+#include "options.h"
 
 /* libcurl appelle cette fonction à chaque morceau de la réponse reçu. On ne
  * garde pas le contenu : on compte seulement les octets. */
@@ -42,7 +43,8 @@ static int download_site(const char *url, CURL *session)
     CURLcode rc;
 
     /* TODO: Dire à la poignée quelle page lire et où compter les octets. */
-    /*       (curl_easy_setopt avec CURLOPT_URL, puis CURLOPT_WRITEDATA) */
+    /*       (deux options de curl_easy_setopt : l'adresse, et le pointeur que libcurl */
+    /*       passera à count_bytes pour y ajouter les octets reçus) */
     /* TODO: Faire la requête : bloque jusqu'à la fin de la réponse. */
     /*       (curl_easy_perform ; sans lui, rien n'est téléchargé) */
     (void)url;
@@ -53,7 +55,7 @@ static int download_site(const char *url, CURL *session)
         return -1;
     }
     /* TODO: Une réponse 404 ou 500 est un échec, même si le transfert a réussi. */
-    /*       (lire le code avec curl_easy_getinfo et CURLINFO_RESPONSE_CODE) */
+    /*       (curl_easy_getinfo sait lire le code HTTP de la dernière réponse : dans status) */
     if (status >= 400) {
         fprintf(stderr, "Échec de %s : le serveur a répondu %ld\n", url, status);
         return -1;
@@ -73,7 +75,8 @@ static int download_all_sites(const url_list *sites)
     /*       (curl_easy_init, en vérifiant qu'elle n'est pas NULL) */
     CURL *session = NULL;
     /* TODO: Configurer la poignée une fois pour toutes : */
-    /*       CURLOPT_WRITEFUNCTION = count_bytes, CURLOPT_TIMEOUT_MS = td6_timeout_ms() */
+    /*       la fonction qui reçoit les octets, et un délai maximal (td6_timeout_ms) pour */
+    /*       qu'un serveur muet ne bloque pas tout le programme */
     (void)count_bytes;
     for (size_t i = 0; i < sites->count; i++) {
         double begin = td6_now();
@@ -88,18 +91,28 @@ static int download_all_sites(const url_list *sites)
     return failures;
 }
 
+/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+
+static const td6_command_line COMMAND_LINE = {
+    .usage = "[URL...]",
+    .help = "Télécharge les URL l'une après l'autre, avec une seule poignée libcurl.\n"
+            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            "  -h, --help   affiche cette aide\n",
+    .shortopts = "",
+};
+
 int main(int argc, char **argv)
 {
     url_list sites;
     double start, duration;
-    int failures;
+    int failures, first = td6_operands(argc, argv, &COMMAND_LINE);
 
     /* Une fois par programme, avant tout autre appel à libcurl. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "curl_global_init a échoué\n");
         return 1;
     }
-    sites = td6_sites(argc, argv, 1);
+    sites = td6_sites(argc, argv, first);
     start = td6_now();
     failures = download_all_sites(&sites);
     duration = td6_now() - start;

@@ -15,7 +15,7 @@
  *     make run EXO=02                  (votre version, td6/)
  *     make run EXO=02 SRC=solutions    (la solution)
  *     make run EXO=02 ARGS="-w 20"     (avec 20 threads)
- *     build/solutions/02_threads/threads [-w N] [URL...]
+ *     build/solutions/02_threads/threads [-w OUVRIERS] [URL...]
  *         (avec `make serveur` lancé dans un autre terminal)
  *
  * À observer : 160 lignes « Read ... » dans un ordre qui change d'une
@@ -31,9 +31,10 @@
 #include <unistd.h>
 
 #include "commun.h"
+#include "options.h"
 
 #define DEFAULT_WORKERS 5   /* le max_workers=5 du cours */
-#define MAX_WORKERS 200
+#define MAX_WORKERS 1000
 
 /* La file d'URL, PARTAGÉE par tous les threads.
  * - `sites` n'est que lu pendant le travail : pas besoin de verrou ;
@@ -86,15 +87,14 @@ static CURL *get_session(void)
     CURL *session = NULL;
 
     /* TODO: Chercher la poignée que ce thread a déjà rangée sous la clé. */
-    /*       (pthread_getspecific(session_key) : NULL au premier appel du thread) */
+    /*       (pthread_getspecific rend la valeur de CE thread ; NULL à son premier appel) */
     if (session != NULL)
         return session;
     /* TODO: Premier appel de ce thread : créer sa poignée et la configurer. */
-    /*       (curl_easy_init, en vérifiant qu'elle n'est pas NULL, puis curl_easy_setopt : */
-    /*       CURLOPT_WRITEFUNCTION = count_bytes, CURLOPT_TIMEOUT_MS = td6_timeout_ms(), */
-    /*       CURLOPT_NOSIGNAL = 1L : pas de signal pour les délais, voir le cours) */
+    /*       (comme au chapitre 01 : la créer, puis la fonction qui compte les octets et le */
+    /*       délai ; en plus, aucun signal pour les délais : il irait à un thread au hasard) */
     /* TODO: La ranger sous la clé : ce thread la retrouvera au prochain appel. */
-    /*       (Pthread_setspecific(session_key, session)) */
+    /*       (l'écriture qui va avec pthread_getspecific, vérifiée par commun.h) */
     (void)count_bytes;
     return session;
 }
@@ -139,11 +139,10 @@ static const char *take_next_url(url_queue *queue)
     const char *url = NULL;
 
     /* TODO: Prendre le verrou : un seul thread à la fois jusqu'au déverrouillage. */
-    /*       (Pthread_mutex_lock(&queue->lock)) */
+    /*       (le verrou est dans la file ; commun.h a des enveloppes vérifiées) */
     if (queue->next < queue->sites->count)
         url = queue->sites->urls[queue->next++];
     /* TODO: Rendre le verrou tout de suite : jamais pendant un téléchargement. */
-    /*       (Pthread_mutex_unlock(&queue->lock)) */
     return url;
 }
 
@@ -178,41 +177,46 @@ static int download_all_sites(const url_list *sites, long n_workers)
     int failures = 0;
 
     /* TODO: Créer la clé des poignées, avec close_session pour les libérer. */
-    /*       (Pthread_key_create(&session_key, close_session), AVANT le premier thread) */
+    /*       (AVANT le premier thread : il cherchera sa poignée sous cette clé dès son début) */
     (void)close_session;
     (void)session_key;
     /* TODO: Lancer les threads : chacun exécute download_worker sur son worker. */
-    /*       (Pthread_create(&workers[i].thread, NULL, download_worker, &workers[i]) */
-    /*       pour i de 0 à n_workers - 1, après workers[i].queue = &queue) */
+    /*       (un thread par ouvrier, chacun avec SON worker, qui doit connaître la file avant */
+    /*       de partir ; les deux lignes « provisoire » ci-dessous sont à remplacer) */
     workers[0].queue = &queue;
     download_worker(&workers[0]);   /* provisoire : le thread principal fait tout, seul */
     /* TODO: Attendre la fin de chaque thread avant de compter ses échecs. */
-    /*       (Pthread_join(workers[i].thread, NULL) pour chaque i, puis additionner */
-    /*       workers[i].failures : avant le join, le thread peut encore le modifier) */
+    /*       (les échecs d'un ouvrier ne se lisent qu'après l'avoir attendu : avant, il */
+    /*       peut encore les modifier) */
     for (long i = 0; i < n_workers; i++)
         failures += workers[i].failures;
     /* TODO: Détruire la clé une fois tous les threads terminés. */
-    /*       (pthread_key_delete(session_key)) */
+    /*       (le pendant de la création de la clé) */
     free(workers);
     return failures;
 }
 
-/* Lit l'option -w N (nombre de threads) ; les URL commencent à *first. */
+/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+
+static const td6_command_line COMMAND_LINE = {
+    .usage = "[-w OUVRIERS] [URL...]",
+    .help = "Télécharge les URL avec un pool de threads ouvriers.\n"
+            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            "  -w OUVRIERS  nombre de threads ouvriers, de 1 à " TD6_TEXT(MAX_WORKERS)
+            " (" TD6_TEXT(DEFAULT_WORKERS) " par défaut)\n"
+            "  -h, --help   affiche cette aide\n",
+    .shortopts = "w:",
+};
+
+/* Lit l'option -w OUVRIERS ; les URL commencent à *first. */
 static long parse_options(int argc, char **argv, int *first)
 {
     long n_workers = DEFAULT_WORKERS;
     int opt;
 
-    opterr = 0;   /* les messages d'erreur sont les nôtres, en français */
-    while ((opt = getopt(argc, argv, "w:")) != -1) {
-        if (opt == 'w') {
-            n_workers = td6_parse_count(argv[0], "-w", optarg, MAX_WORKERS);
-        } else {
-            fprintf(stderr, "Usage : %s [-w THREADS] [URL...]  (THREADS de 1 à %d, %d par défaut)\n",
-                    argv[0], MAX_WORKERS, DEFAULT_WORKERS);
-            exit(2);
-        }
-    }
+    while ((opt = td6_getopt(argc, argv, &COMMAND_LINE)) != -1)
+        if (opt == 'w')
+            n_workers = td6_cli_long("-w", optarg, 1, MAX_WORKERS);
     *first = optind;
     return n_workers;
 }

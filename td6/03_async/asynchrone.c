@@ -14,8 +14,8 @@
  * Construire et lancer :
  *     make run EXO=03                  (votre version, td6/)
  *     make run EXO=03 SRC=solutions    (la solution)
- *     build/solutions/03_async/asynchrone [-m MAX] [URL...]
- * -m MAX limite le nombre de connexions simultanées (1 à 10 000) ; sans -m,
+ *     build/solutions/03_async/asynchrone [-m CONNEXIONS] [URL...]
+ * -m CONNEXIONS limite le nombre de connexions simultanées (1 à 10 000) ; sans -m,
  * toutes les URL partent en même temps.
  *
  * À observer : 160 lignes « Read ... » dans l'ordre où les réponses
@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "commun.h"
+#include "options.h"
 
 /* Limite de -m (td6_parse_count refuse au-delà). */
 #define MAX_CONNECTIONS 10000
@@ -78,7 +79,7 @@ static int prepare_transfer(transfer *t, const char *url)
      * toutes dans main. */
     curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
     /* TODO: Attacher la tâche à sa poignée, pour la retrouver quand elle finit. */
-    /*       (curl_easy_setopt avec CURLOPT_PRIVATE et t) */
+    /*       (une option de curl_easy_setopt garde dans la poignée un pointeur à nous) */
     return 0;
 }
 
@@ -109,12 +110,13 @@ static int finish_transfer(CURLM *multi, CURLMsg *msg)
     int rc = -1;
 
     /* TODO: Retrouver la tâche attachée à la poignée (CURLOPT_PRIVATE). */
-    /*       (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t)) */
+    /*       (curl_easy_getinfo relit ce pointeur ; la poignée finie est dans msg) */
     /* TODO: Afficher son résultat : msg->data.result est celui de CETTE tâche. */
-    /*       (rc = download_site(t, msg->data.result) ; puis, pour make images, */
-    /*        td6_trace("attente", t->url, t->begin, td6_now())) */
+    /*       (download_site, déjà écrite, l'affiche et dit s'il a échoué ; puis td6_trace, */
+    /*       pour make images, du début de la tâche à maintenant) */
     /* TODO: Retirer la tâche de la boucle, puis libérer sa poignée. */
-    /*       (curl_multi_remove_handle, curl_easy_cleanup, puis t->easy = NULL) */
+    /*       (de la poignée multi d'abord, puis la poignée elle-même ; et l'oublier dans t : */
+    /*       la fin de download_all_sites libère celles qui restent) */
     (void)multi;
     (void)msg;
     (void)t;
@@ -129,8 +131,8 @@ static int collect_finished(CURLM *multi)
     int failures = 0;
 
     /* TODO: Lire un à un les messages des tâches finies (CURLMSG_DONE). */
-    /*       (while ((msg = curl_multi_info_read(multi, &left)) != NULL) : pour chaque */
-    /*        message CURLMSG_DONE, finish_transfer ; compter ses échecs dans failures) */
+    /*       (curl_multi_info_read rend un message à la fois, jusqu'à NULL ; seuls ceux de */
+    /*       type CURLMSG_DONE sont des fins de tâche, à confier à finish_transfer) */
     (void)multi;
     (void)finish_transfer;
     return failures;
@@ -147,12 +149,13 @@ static int run_event_loop(CURLM *multi)
         CURLMcode mc = CURLM_OK;
 
         /* TODO: Faire avancer chaque tâche qui peut avancer, sans attendre. */
-        /*       (mc = curl_multi_perform(multi, &running), à la place de « running = 0; ») */
+        /*       (curl_multi_perform dit aussi combien de tâches tournent encore : il remplace */
+    /*       « running = 0; ») */
         running = 0;
         if (mc == CURLM_OK)
             failures += collect_finished(multi);
         /* TODO: Dormir jusqu'à ce qu'une socket ait du nouveau (ou 1 s au plus). */
-        /*       (mc = curl_multi_poll(multi, NULL, 0, 1000, NULL), si running > 0) */
+        /*       (curl_multi_poll, sans descripteur à nous ; seulement s'il reste des tâches) */
         if (mc != CURLM_OK) {
             fprintf(stderr, "La boucle libcurl a échoué : %s\n", curl_multi_strerror(mc));
             return -1;
@@ -172,7 +175,8 @@ static int download_all_sites(const url_list *sites, long max)
     CURLM *multi = NULL;
 
     /* TODO: Avec -m MAX, limiter le nombre de connexions simultanées. */
-    /*       (curl_multi_setopt avec CURLMOPT_MAX_TOTAL_CONNECTIONS, si max > 0) */
+    /*       (une option de curl_multi_setopt limite le total des connexions ; sans -m, */
+    /*       max vaut 0 : pas de limite) */
     (void)max;
     for (size_t i = 0; i < sites->count; i++) {
         if (prepare_transfer(&transfers[i], sites->urls[i]) != 0) {
@@ -202,20 +206,27 @@ out_free_transfers:
     return failures;
 }
 
-/* Lit -m MAX ; renvoie l'indice de la première URL dans argv. */
+/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+
+static const td6_command_line COMMAND_LINE = {
+    .usage = "[-m CONNEXIONS] [URL...]",
+    .help = "Télécharge toutes les URL en même temps, dans un seul thread (poignée multi).\n"
+            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            "  -m CONNEXIONS  connexions simultanées au plus, de 1 à " TD6_TEXT(MAX_CONNECTIONS)
+            " (sans -m : aucune limite)\n"
+            "  -h, --help     affiche cette aide\n",
+    .shortopts = "m:",
+};
+
+/* Lit -m CONNEXIONS ; renvoie l'indice de la première URL dans argv. */
 static int parse_options(int argc, char **argv, long *max)
 {
     int opt;
 
     *max = 0;
-    while ((opt = getopt(argc, argv, "m:")) != -1) {
-        if (opt == 'm') {
-            *max = td6_parse_count(argv[0], "-m", optarg, MAX_CONNECTIONS);
-        } else {
-            fprintf(stderr, "usage : %s [-m MAX] [URL...]\n", argv[0]);
-            exit(2);
-        }
-    }
+    while ((opt = td6_getopt(argc, argv, &COMMAND_LINE)) != -1)
+        if (opt == 'm')
+            *max = td6_cli_long("-m", optarg, 1, MAX_CONNECTIONS);
     return optind;
 }
 

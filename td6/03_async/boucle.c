@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "commun.h"
+#include "options.h"
 
 /* Les états d'une tâche, dans l'ordre où elle les traverse. */
 enum state { NEW, READY, WAITING, DONE };
@@ -137,9 +138,9 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 
     (void)socketp;
     /* TODO: Surveiller la socket pour ce que libcurl demande, ou l'oublier. */
-    /*       (CURL_POLL_REMOVE : unwatch_socket ; sinon retrouver la tâche t avec */
-    /*        CURLINFO_PRIVATE, puis watch_socket(loop, fd, POLLIN et/ou POLLOUT, t) */
-    /*        selon que what contient CURL_POLL_IN et/ou CURL_POLL_OUT) */
+    /*       (what dit quoi faire : oublier la socket, ou la surveiller en lecture, en */
+    /*       écriture ou les deux, avec ses drapeaux poll() ; watch_socket et unwatch_socket */
+    /*       tiennent la liste ; la tâche se retrouve comme dans asynchrone.c) */
     (void)easy;
     (void)fd;
     (void)what;
@@ -158,7 +159,7 @@ static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 
     (void)multi;
     /* TODO: Retenir l'échéance : la boucle la passe à poll() comme délai. */
-    /*       (loop->deadline = td6_now() + timeout_ms / 1000.0, ou -1 si timeout_ms < 0) */
+    /*       (une date en secondes sur l'horloge de td6_now ; -1 : libcurl n'en veut plus) */
     (void)loop;
     (void)timeout_ms;
     return 0;
@@ -255,11 +256,11 @@ static int run_one_turn(event_loop *loop)
         fds[n_ready++] = fds[i];
     }
     /* TODO: Rendre la main à chaque tâche prête : elle avance jusqu'à devoir attendre. */
-    /*       (pour i < n_ready : curl_multi_socket_action(loop->multi, fds[i].fd, */
-    /*        socket_flags(fds[i].revents), &loop->running) ; rc = -1 s'il échoue) */
+    /*       (curl_multi_socket_action, une fois par socket prête, avec ce que poll() y a vu */
+    /*       (socket_flags le traduit) ; rc = -1 si libcurl échoue) */
     /* TODO: Minuteur échu : libcurl démarre des tâches ou constate des délais dépassés. */
-    /*       (si loop->deadline >= 0 et td6_now() >= loop->deadline : d'abord */
-    /*        loop->deadline = -1, puis curl_multi_socket_action avec CURL_SOCKET_TIMEOUT et 0) */
+    /*       (s'il y a une échéance et qu'elle est passée : l'effacer d'abord, libcurl en */
+    /*       reposera une ; puis curl_multi_socket_action sur la « socket » du minuteur) */
     (void)socket_flags;
 out_free_fds:
     free(fds);
@@ -345,9 +346,8 @@ static int download_all_sites(const url_list *sites)
         goto out_free_transfers;
     }
     /* TODO: Brancher notre boucle sur libcurl : ses sockets et son minuteur. */
-    /*       (curl_multi_setopt : CURLMOPT_SOCKETFUNCTION = on_socket, */
-    /*        CURLMOPT_SOCKETDATA = &loop, CURLMOPT_TIMERFUNCTION = on_timer, */
-    /*        CURLMOPT_TIMERDATA = &loop) */
+    /*       (quatre options de curl_multi_setopt : nos deux fonctions, on_socket et */
+    /*       on_timer, et pour chacune la donnée qu'elle recevra : la boucle) */
     (void)on_socket;
     (void)on_timer;
     for (size_t i = 0; i < sites->count; i++)
@@ -369,11 +369,22 @@ out_free_transfers:
     return failures;
 }
 
+/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+
+static const td6_command_line COMMAND_LINE = {
+    .usage = "[URL...]",
+    .help = "Télécharge toutes les URL en même temps, avec une boucle d'événements écrite\n"
+            "à la main (poll) ; chaque changement d'état d'une tâche est écrit sur stderr.\n"
+            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            "  -h, --help   affiche cette aide\n",
+    .shortopts = "",
+};
+
 int main(int argc, char **argv)
 {
     url_list sites;
     double start, duration;
-    int failures;
+    int failures, first = td6_operands(argc, argv, &COMMAND_LINE);
 
     /* Écrire sur une connexion que le serveur a fermée ne doit pas tuer le
      * programme : l'erreur arrive alors comme un simple échec de la tâche. */
@@ -382,7 +393,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "curl_global_init a échoué\n");
         return 1;
     }
-    sites = td6_sites(argc, argv, 1);
+    sites = td6_sites(argc, argv, first);
     start = td6_now();
     failures = download_all_sites(&sites);
     duration = td6_now() - start;

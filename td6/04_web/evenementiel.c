@@ -8,10 +8,10 @@
  * dort pendant ces appels : cent clients, cent threads endormis. Ici :
  *   - UN thread (celui de libmicrohttpd) reçoit toutes les connexions. Son
  *     gestionnaire ne bloque jamais : il SUSPEND la connexion
- *     (MHD_suspend_connection) et confie la requête au fil libcurl ;
- *   - UN autre thread, le « fil libcurl », fait avancer dans UNE seule
+ *     (MHD_suspend_connection) et confie la requête au thread libcurl ;
+ *   - UN autre thread, le « thread libcurl », fait avancer dans UNE seule
  *     multi-poignée les appels à l'API de TOUS les clients en attente ;
- *   - quand les cinq bandes d'un client sont arrivées, le fil libcurl
+ *   - quand les cinq bandes d'un client sont arrivées, le thread libcurl
  *     REPREND sa connexion (MHD_resume_connection), et libmicrohttpd
  *     rappelle le gestionnaire, qui envoie la page.
  * Beaucoup de clients, deux threads : c'est ainsi que tiennent les serveurs
@@ -27,44 +27,21 @@
  * À observer : lancez beaucoup de clients à la fois (scripts/bench-04.sh,
  * ou wrk -c 50) : chacun reçoit sa page en environ une latence de l'API, et
  * le processus garde trois threads en tout (ls /proc/PID/task) : main, le
- * thread de libmicrohttpd et le fil libcurl.
+ * thread de libmicrohttpd et le thread libcurl.
  */
 #include <curl/curl.h>
-#include <errno.h>
-#include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "commun.h"
+#include "web.h"
 
-#define DEFAULT_PORT 5000
-#define COMIC_COUNT 5          /* bandes de /comic et de /comic2 */
-#define MAX_COMIC 300          /* on tire un numéro entre 1 et 300 */
-#define MAX_BODY (1 << 20)     /* une réponse de l'API plus grosse est refusée */
-#define ERROR_SIZE 512
-
-/* Base de l'API : écrite par main AVANT le démarrage des threads, puis
- * seulement lue. Aucun verrou n'est donc nécessaire. */
-static char *g_api;
-
-/* Graine du tirage au hasard : seul le fil libcurl tire des numéros, elle
- * lui est donc privée (pas de verrou). */
-static unsigned int g_random_seed;
-
-/* Réponse de l'API, accumulée morceau par morceau. Privée à un transfert. */
-struct buffer {
-    char *data;
-    size_t len;
-};
-
-/* Un appel à l'API. Créé, lancé et fermé par le fil libcurl. */
+/* Un appel à l'API. Créé, lancé et fermé par le thread libcurl. */
 struct transfer {
     CURL *easy;         /* NULL une fois le transfert fini */
     char *url;
@@ -80,7 +57,7 @@ struct transfer {
  * main, jamais à deux threads à la fois :
  *   1. le thread de libmicrohttpd la remplit, suspend la connexion et la
  *      publie dans la file (sous le verrou de g_loop) ;
- *   2. le fil libcurl la prend, lance et suit ses transferts, puis reprend
+ *   2. le thread libcurl la prend, lance et suit ses transferts, puis reprend
  *      la connexion (MHD_resume_connection) ;
  *   3. le thread de libmicrohttpd, rappelé, lit les résultats et répond.
  * Les passages de main (verrou, reprise) garantissent que chacun voit ce
@@ -97,59 +74,23 @@ struct job {
     struct job *next;            /* file d'arrivée, puis liste des requêtes en cours */
 };
 
-/* Ce que partagent le thread de libmicrohttpd et le fil libcurl. */
+/* Ce que partagent le thread de libmicrohttpd et le thread libcurl. */
 static struct {
     pthread_mutex_t lock;   /* protège `arrivals` et `stopping` */
-    struct job *arrivals;   /* requêtes suspendues, pas encore prises par le fil libcurl */
+    struct job *arrivals;   /* requêtes suspendues, pas encore prises par le thread libcurl */
     bool stopping;          /* main demande l'arrêt */
-    CURLM *multi;           /* créée par main avant les threads ; seul le fil libcurl
+    CURLM *multi;           /* créée par main avant les threads ; seul le thread libcurl
                              * s'en sert, sauf curl_multi_wakeup, permise à tous */
 } g_loop = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* ---- Le fil libcurl ------------------------------------------------- */
-
-/* Numéro de bande au hasard entre 1 et MAX_COMIC, sauf 404 : xkcd n'a
- * jamais publié de bande n°404 (cela compte si on élargit l'intervalle). */
-static int random_comic_id(void)
-{
-    int n;
-
-    do
-        n = rand_r(&g_random_seed) % MAX_COMIC + 1;
-    while (n == 404);
-    return n;
-}
-
-/* libcurl appelle cette fonction pour chaque morceau reçu : on l'ajoute à
- * la fin du tampon. Renvoyer 0 interrompt le transfert (trop gros, ou plus
- * de mémoire). */
-static size_t collect_bytes(char *data, size_t size, size_t nmemb, void *userdata)
-{
-    struct buffer *body = userdata;
-    size_t n = size * nmemb;
-    char *bigger;
-
-    if (body->len + n > MAX_BODY)
-        return 0;
-    bigger = realloc(body->data, body->len + n + 1);
-    if (bigger == NULL)
-        return 0;
-    memcpy(bigger + body->len, data, n);
-    body->data = bigger;
-    body->len += n;
-    body->data[body->len] = '\0';
-    return n;
-}
+/* ---- Le thread libcurl ------------------------------------------------- */
 
 /* Prépare un transfert vers une bande au hasard, sans le lancer.
  * Renvoie 0, ou -1 si libcurl n'a pas pu créer la poignée. */
 static int prepare_transfer(struct transfer *t, struct job *job)
 {
-    size_t len = strlen(g_api) + 32;
-
     t->job = job;
-    t->url = Malloc(len);
-    snprintf(t->url, len, "%s/%d/info.0.json", g_api, random_comic_id());
+    t->url = random_comic_url();
     t->easy = curl_easy_init();
     if (t->easy == NULL)
         return -1;
@@ -174,12 +115,13 @@ static void unlink_job(struct job **list, struct job *job)
 }
 
 /* Les transferts de `job` sont tous finis : on rend la connexion à
- * libmicrohttpd. Après cet appel, le fil libcurl ne touche plus à `job`. */
+ * libmicrohttpd. Après cet appel, le thread libcurl ne touche plus à `job`. */
 static void finish_job(struct job *job)
 {
     job->done = true;
     /* TODO: Toutes ses bandes sont là : reprendre la connexion, sa réponse partira. */
-    /*       (MHD_resume_connection(job->conn) : libmicrohttpd rappellera handle_request) */
+    /*       (l'inverse de ce que start_job a fait ; libmicrohttpd rappellera alors */
+    /*        handle_request, qui répondra) */
 }
 
 /* Lance les transferts d'une requête arrivée ; elle rejoint `active`. */
@@ -194,7 +136,8 @@ static void start_transfers(struct job *job, struct job **active)
         }
         t->begin = td6_now();
         /* TODO: Confier chaque transfert à la multi-poignée : ils avancent tous ensemble. */
-        /*       (curl_multi_add_handle(g_loop.multi, t->easy), puis job->pending++) */
+        /*       (l'ajouter à la multi-poignée partagée de g_loop, et compter un transfert */
+    /*        en cours de plus pour cette requête) */
         curl_easy_cleanup(t->easy);   /* en attendant, le transfert est abandonné */
         t->easy = NULL;
     }
@@ -270,12 +213,12 @@ static struct job *take_arrivals(bool *stopping)
     return arrived;
 }
 
-/* Le fil libcurl : une boucle d'événements pour TOUS les appels à l'API.
+/* Le thread libcurl : une boucle d'événements pour TOUS les appels à l'API.
  * curl_multi_poll dort jusqu'à ce qu'une réponse arrive, qu'un délai
  * expire, ou que curl_multi_wakeup le réveille (nouvelle requête, arrêt). */
 static void *fetch_loop(void *unused)
 {
-    struct job *active = NULL;   /* requêtes en cours : privé à ce fil */
+    struct job *active = NULL;   /* requêtes en cours : privé à ce thread */
     bool stopping = false;
     int running;
 
@@ -306,28 +249,6 @@ static void *fetch_loop(void *unused)
 
 /* ---- Le thread de libmicrohttpd ------------------------------------- */
 
-/* Prend le champ « img » dans la réponse JSON de l'API. Renvoie une copie
- * à libérer, ou NULL (la raison est dans `error`). */
-static char *extract_img(const struct buffer *body, const char *url, char *error,
-                         size_t error_size)
-{
-    json_error_t parse_error;
-    char *img = NULL;
-    json_t *root = json_loadb(body->data, body->len, 0, &parse_error);
-
-    if (root == NULL) {
-        snprintf(error, error_size, "%s : JSON invalide (%s)", url, parse_error.text);
-        return NULL;
-    }
-    json_t *field = json_object_get(root, "img");
-    if (json_is_string(field))
-        img = Strdup(json_string_value(field));
-    else
-        snprintf(error, error_size, "%s : pas de champ « img » (une chaîne) dans le JSON", url);
-    json_decref(root);
-    return img;
-}
-
 /* L'image d'un transfert terminé (copie à libérer), ou NULL si l'API a
  * échoué (la raison est dans `error`). */
 static char *transfer_img(const struct transfer *t, char *error, size_t error_size)
@@ -341,96 +262,6 @@ static char *transfer_img(const struct transfer *t, char *error, size_t error_si
         return NULL;
     }
     return extract_img(&t->body, t->url, error, error_size);
-}
-
-/* ---- Construire les réponses ----------------------------------------- */
-
-#define PAGE_START "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">" \
-                   "<title>%s</title></head><body>\n"
-#define PAGE_END "</body></html>\n"
-
-/* Écrit `text` dans la page en remplaçant les caractères qui ont un sens
- * en HTML : sans cela, une valeur venue de l'API pourrait fermer l'attribut
- * src et injecter sa propre balise (<script> ...). */
-static void html_escape(FILE *page, const char *text)
-{
-    /* Remplacer les cinq caractères spéciaux du HTML par leurs entités. */
-    for (const char *c = text; *c != '\0'; c++) {
-        switch (*c) {
-        case '&': fputs("&amp;", page); break;
-        case '<': fputs("&lt;", page); break;
-        case '>': fputs("&gt;", page); break;
-        case '"': fputs("&quot;", page); break;
-        case '\'': fputs("&#39;", page); break;
-        default: fputc(*c, page);
-        }
-    }
-}
-
-/* Envoie `html` (alloué par malloc ; libmicrohttpd le libérera) avec le
- * statut donné. */
-static enum MHD_Result answer(struct MHD_Connection *conn, unsigned int status, char *html,
-                              size_t size)
-{
-    struct MHD_Response *response =
-        MHD_create_response_from_buffer(size, html, MHD_RESPMEM_MUST_FREE);
-    enum MHD_Result queued;
-
-    if (response == NULL) {
-        free(html);
-        return MHD_NO;   /* ferme la connexion */
-    }
-    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    queued = MHD_queue_response(conn, status, response);
-    MHD_destroy_response(response);   /* libmicrohttpd garde sa propre référence */
-    return queued;
-}
-
-/* Une courte page d'erreur en français. */
-static enum MHD_Result answer_error(struct MHD_Connection *conn, unsigned int status,
-                                    const char *message)
-{
-    char *html = NULL, title[32];
-    size_t size = 0;
-    FILE *page = open_memstream(&html, &size);
-
-    if (page == NULL)
-        return MHD_NO;
-    snprintf(title, sizeof title, "Erreur %u", status);
-    fprintf(page, PAGE_START "<h1>%s</h1>\n<p>", "fr", title, title);
-    html_escape(page, message);
-    fputs("</p>\n" PAGE_END, page);
-    if (fclose(page) != 0) {
-        free(html);
-        return MHD_NO;
-    }
-    return answer(conn, status, html, size);
-}
-
-/* La page du cours : le temps pris, puis les images. */
-static enum MHD_Result answer_comics(struct MHD_Connection *conn, double seconds,
-                                    char **imgs, size_t count)
-{
-    char *html = NULL;
-    size_t size = 0;
-    FILE *page = open_memstream(&html, &size);
-
-    if (page == NULL)
-        return MHD_NO;
-    fprintf(page, PAGE_START "Time taken: %.3f<br><br>\n", "en", "xkcd", seconds);
-    for (size_t i = 0; i < count; i++) {
-        fputs("<img src=\"", page);
-        html_escape(page, imgs[i]);
-        fputs("\" alt=\"xkcd\"><br><br>\n", page);
-    }
-    fputs(PAGE_END, page);
-    if (fclose(page) != 0) {
-        free(html);
-        return MHD_NO;
-    }
-    return answer(conn, MHD_HTTP_OK, html, size);
 }
 
 /* La connexion a été reprise : les transferts de `job` sont finis. */
@@ -457,7 +288,7 @@ static enum MHD_Result answer_job(struct MHD_Connection *conn, struct job *job)
     return queued;
 }
 
-/* Première fois qu'on voit la requête : on la confie au fil libcurl et on
+/* Première fois qu'on voit la requête : on la confie au thread libcurl et on
  * rend la main tout de suite. Rien ici n'attend le réseau. */
 static enum MHD_Result start_job(struct MHD_Connection *conn, struct job *job, size_t count)
 {
@@ -465,19 +296,20 @@ static enum MHD_Result start_job(struct MHD_Connection *conn, struct job *job, s
     job->count = count;
     job->start = td6_now();
     Pthread_mutex_lock(&g_loop.lock);
-    if (g_loop.stopping) {   /* le fil libcurl est parti : répondre tout de suite */
+    if (g_loop.stopping) {   /* le thread libcurl est parti : répondre tout de suite */
         Pthread_mutex_unlock(&g_loop.lock);
         return answer_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "Le serveur s'arrête.");
     }
     /* TODO: Suspendre la connexion : libmicrohttpd la met de côté, son thread reste libre. */
-    /*       (MHD_suspend_connection(conn), AVANT de publier la requête : sinon le */
-    /*        fil libcurl pourrait la reprendre avant qu'elle soit suspendue) */
-    /* TODO: La confier au fil libcurl : la mettre dans la file, puis le réveiller. */
-    /*       (job->next = g_loop.arrivals ; g_loop.arrivals = job ; rendre le verrou ; */
-    /*        curl_multi_wakeup(g_loop.multi) ; renvoyer MHD_YES sans répondre) */
+    /*       (AVANT de publier la requête : sinon le thread libcurl pourrait la */
+    /*        reprendre avant qu'elle soit suspendue) */
+    /* TODO: La confier au thread libcurl : la mettre dans la file, puis le réveiller. */
+    /*       (l'ajouter en tête de la file des arrivées, rendre le verrou, réveiller */
+    /*        la multi-poignée qui dort dans curl_multi_poll, et rendre la main sans */
+    /*        répondre : la réponse partira à la reprise) */
     Pthread_mutex_unlock(&g_loop.lock);
     return answer_error(conn, MHD_HTTP_NOT_IMPLEMENTED,
-                        "À écrire : la requête n'est pas encore confiée au fil libcurl.");
+                        "À écrire : la requête n'est pas encore confiée au thread libcurl.");
 }
 
 /* libmicrohttpd appelle cette fonction, toujours dans SON thread :
@@ -489,20 +321,14 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, co
                                       const char *upload_data, size_t *upload_data_size,
                                       void **req_cls)
 {
-    struct job *job = *req_cls;
+    /* Au premier appel, l'état de la requête (libéré par request_completed). */
+    struct job *first = *req_cls == NULL ? Calloc(1, sizeof(struct job)) : NULL, *job;
+    enum MHD_Result result;
 
     (void)cls, (void)version, (void)upload_data;
-    if (job == NULL) {   /* libérée par request_completed */
-        *req_cls = Calloc(1, sizeof(struct job));
-        return MHD_YES;
-    }
-    if (*upload_data_size != 0) {   /* un corps (POST...) : on l'ignore */
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
-    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-        return answer_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-                            "Méthode refusée : ce serveur n'accepte que GET et HEAD.");
+    if (!request_ready(conn, method, upload_data_size, req_cls, first, &result))
+        return result;
+    job = *req_cls;
     if (strcmp(url, "/comic") != 0 && strcmp(url, "/comic2") != 0)
         return answer_error(conn, MHD_HTTP_NOT_FOUND,
                             "Page inconnue. Essayez /comic (cinq bandes, cherchées ensemble).");
@@ -512,7 +338,7 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, co
 }
 
 /* Fin d'une requête, quelle qu'en soit l'issue : on libère sa mémoire. Le
- * fil libcurl n'y touche plus (il a repris la connexion, ou il est arrêté). */
+ * thread libcurl n'y touche plus (il a repris la connexion, ou il est arrêté). */
 static void request_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                               enum MHD_RequestTerminationCode why)
 {
@@ -546,7 +372,8 @@ static struct MHD_Daemon *start_server(uint16_t port)
      * suspension n'existe pas : il n'y aurait rien à libérer.)
      */
     /* TODO: Un seul thread pour toutes les connexions, et le droit de les suspendre. */
-    /*       (ajouter MHD_ALLOW_SUSPEND_RESUME à flags) */
+    /*       (un drapeau de plus dans flags, qui autorise la suspension ; voir le */
+    /*        manuel de libmicrohttpd) */
     return MHD_start_daemon(flags, port, NULL, NULL, handle_request, NULL,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
@@ -556,63 +383,7 @@ static struct MHD_Daemon *start_server(uint16_t port)
 
 /* ---- Le programme ----------------------------------------------------- */
 
-static void usage(const char *prog)
-{
-    fprintf(stderr, "usage : %s [PORT]   (PORT de 0 à 65535, %d par défaut ; "
-            "0 = un port libre)\n", prog, DEFAULT_PORT);
-    exit(2);
-}
-
-/* Le port demandé en argument, ou DEFAULT_PORT. */
-static uint16_t parse_port(int argc, char **argv)
-{
-    long port = DEFAULT_PORT;
-    char *end;
-
-    if (argc > 2)
-        usage(argv[0]);
-    if (argc == 2) {
-        errno = 0;
-        port = strtol(argv[1], &end, 10);
-        if (errno != 0 || end == argv[1] || *end != '\0' || port < 0 || port > 65535)
-            usage(argv[0]);
-    }
-    return (uint16_t)port;
-}
-
-/* $XKCD_API sans « / » final, ou l'API du serveur local. */
-static char *api_base(void)
-{
-    const char *env = getenv("XKCD_API");
-    size_t len = env != NULL && *env != '\0' ? strlen(env) + 1 : strlen(td6_server()) + 6;
-    char *base = Malloc(len);
-
-    if (env != NULL && *env != '\0')
-        snprintf(base, len, "%s", env);
-    else
-        snprintf(base, len, "%s/xkcd", td6_server());
-    len = strlen(base);
-    while (len > 0 && base[len - 1] == '/')
-        base[--len] = '\0';
-    return base;
-}
-
-/* SIGINT et SIGTERM sont bloqués AVANT la création du moindre thread (les
- * threads héritent du masque) ; main les attend ensuite avec sigwait. Aucun
- * code ne tourne donc dans un gestionnaire de signal. */
-static sigset_t block_stop_signals(void)
-{
-    sigset_t stop_signals;
-
-    signal(SIGPIPE, SIG_IGN);   /* écrire à un client parti ne tue pas le serveur */
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-    return stop_signals;
-}
-
-/* Demande l'arrêt au fil libcurl et attend qu'il ait fini : il abandonne
+/* Demande l'arrêt au thread libcurl et attend qu'il ait fini : il abandonne
  * ses transferts et reprend toutes les connexions suspendues (libmicrohttpd
  * interdit de s'arrêter tant qu'il en reste). */
 static void stop_fetcher(pthread_t fetcher)
@@ -626,55 +397,30 @@ static void stop_fetcher(pthread_t fetcher)
 
 int main(int argc, char **argv)
 {
-    uint16_t port = parse_port(argc, argv);
-    sigset_t stop_signals = block_stop_signals();
+    web_program w = web_start(argc, argv, "Serveur web : /comic et /comic2 (cinq bandes xkcd), "
+                                          "sans bloquer aucun thread.");
     struct MHD_Daemon *daemon;
     pthread_t fetcher;
     int sig;
 
-    /* Une fois par programme, avant tout thread. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "curl_global_init a échoué\n");
-        return 1;
-    }
-    json_object_seed(0);   /* jansson tire sa graine ici, pas dans deux threads à la fois */
-    g_api = api_base();
-    g_random_seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
     g_loop.multi = curl_multi_init();
     if (g_loop.multi == NULL) {
-        fprintf(stderr, "curl_multi_init a échoué\n");
-        goto out_free_api;
+        fprintf(stderr, "%s : curl_multi_init a échoué\n", w.prog);
+        return 1;
     }
     Pthread_create(&fetcher, NULL, fetch_loop, NULL);
-
-    daemon = start_server(port);
-    if (daemon == NULL) {
-        fprintf(stderr, "evenementiel : impossible d'écouter sur 127.0.0.1:%u "
-                "(port déjà pris ?)\n", port);
-        goto out_stop_fetcher;
+    daemon = start_server(w.port);
+    if (!web_announce(&w, daemon, "/comic")) {
+        stop_fetcher(fetcher);
+        curl_multi_cleanup(g_loop.multi);
+        return 1;
     }
-    port = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
-    printf("http://127.0.0.1:%u\n", port);   /* première ligne : l'adresse */
-    fflush(stdout);
-    fprintf(stderr, "Ouvrez http://127.0.0.1:%u/comic ; API : %s ; "
-            "Ctrl-C pour arrêter.\n", port, g_api);
-
-    sigwait(&stop_signals, &sig);
-    /* D'abord le fil libcurl (il reprend toutes les connexions suspendues),
+    sig = web_wait(&w);      /* jusqu'à Ctrl-C ou SIGTERM */
+    /* D'abord le thread libcurl (il reprend toutes les connexions suspendues),
      * puis le serveur (qui ferme tout et attend son thread). */
     stop_fetcher(fetcher);
     MHD_stop_daemon(daemon);
     curl_multi_cleanup(g_loop.multi);
-    fprintf(stderr, "evenementiel : arrêté (%s).\n", sig == SIGINT ? "Ctrl-C" : "SIGTERM");
-    free(g_api);
-    curl_global_cleanup();
+    web_finish(&w, sig);
     return 0;
-
-out_stop_fetcher:
-    stop_fetcher(fetcher);
-    curl_multi_cleanup(g_loop.multi);
-out_free_api:
-    free(g_api);
-    curl_global_cleanup();
-    return 1;
 }

@@ -1,30 +1,23 @@
 /*
  * cpu_sequentiel.c — chapitre 05 : un calcul qui occupe le processeur, fait
- * d'un seul fil.
+ * par un seul thread.
  *
  * Ce que montre ce programme : la version « non concurrente » du calcul du
- * cours. cpu_bound(n) additionne les carrés des entiers de 0 à n - 1 ;
- * find_sums le fait pour chaque nombre de la liste, l'un après l'autre. Ici,
- * rien n'attend le réseau : le programme est limité par le processeur
- * (« CPU-bound »), et un seul cœur travaille pendant que les autres dorment.
- * C'est la référence de temps des deux programmes suivants (multiproc.c et
- * cpu_threads.c), qui font exactement le même calcul à plusieurs.
- *
- * Deux différences avec Python, expliquées dans le cours :
- *   - les entiers de C ont une taille fixe : la somme pour n = 5 000 000
- *     dépasse 2^64, d'où un accumulateur de 128 bits (unsigned __int128),
- *     que printf ne sait pas écrire (td6_u128_to_string le fait) ;
- *   - C fait ce calcul bien plus vite que Python (plus de 100 fois sur la
- *     machine du TD) : la liste par défaut part donc de 80 000 000 au lieu
- *     de 5 000 000 (20 nombres, comme le cours), pour que le calcul dure
- *     encore une à deux secondes et que le gain du parallélisme se voie.
+ * cours. cpu_bound(n) (dans calcul.c) additionne les carrés des entiers de
+ * 0 à n - 1 ; find_sums le fait pour chaque nombre de la liste, l'un après
+ * l'autre. Ici, rien n'attend le réseau : le programme est limité par le
+ * processeur (« CPU-bound »), et un seul cœur travaille pendant que les
+ * autres dorment. C'est la référence de temps des deux programmes suivants
+ * (multiproc.c et cpu_threads.c), qui font exactement le même calcul à
+ * plusieurs. Pourquoi 128 bits, et pourquoi des nombres plus grands que
+ * ceux du cours : voir calcul.c.
  *
  * Construire et lancer :
  *     make run EXO=05 PROG=cpu_sequentiel                  (votre version)
  *     make run EXO=05 PROG=cpu_sequentiel SRC=solutions    (la solution)
  *     build/solutions/05_multiprocessing/cpu_sequentiel [-j OUVRIERS] [N...]
  *         (-j est accepté, pour avoir la même ligne de commande que les deux
- *          autres programmes, mais sans effet : il n'y a qu'un fil ici)
+ *          autres programmes, mais sans effet : il n'y a qu'un thread ici)
  *
  * À observer : une ligne « cpu_bound(N) = somme » par nombre, dans l'ordre
  * de la liste, puis « Duration <s> seconds » (1 à 2 s avec gcc -O2). Pendant
@@ -32,127 +25,32 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include "calcul.h"
 #include "commun.h"
 
-#define DEFAULT_BASE 80000000L   /* 16 × les 5 000 000 du cours : voir plus haut */
-#define DEFAULT_COUNT 20         /* numbers = [base + x for x in range(20)] */
-#define MAX_NUMBER 10000000000L  /* 10^10 : déjà plusieurs secondes de calcul */
-#define MAX_WORKERS 1024
-
-/* La liste à calculer, lue sur la ligne de commande. */
-typedef struct {
-    long *numbers;
-    size_t count;
-    long workers;   /* lu pour la forme (-j), inutilisé ici */
-} job;
-
-/* Somme des carrés des entiers de 0 à number - 1, exacte.
- * Le carré est calculé sur 128 bits (un carré de 64 bits déborde dès que
- * i dépasse 2^32) et la somme aussi (elle dépasse 2^64 dès n ≈ 3 800 000). */
-static unsigned __int128 cpu_bound(long number)
-{
-    unsigned __int128 total = 0;
-
-    /* TODO: Additionner les carrés de 0 à number - 1, sur 128 bits. */
-    /*       (une boucle for sur long i ; le carré en 128 bits aussi : */
-    /*        (unsigned __int128)i * (unsigned __int128)i ; au début du corps de */
-    /*        la boucle, la barrière __asm__ volatile("" : "+r"(i)); expliquée */
-    /*        dans le cours : sans elle, clang -O2 supprime la boucle) */
-    (void)number;
-    return total;
-}
-
 /* Calcule chaque nombre, l'un après l'autre, dans sums[]. */
-static void find_sums(const long *numbers, size_t count, unsigned __int128 *sums)
+static void find_sums(const job *j, unsigned __int128 *sums)
 {
-    for (size_t i = 0; i < count; i++) {
-        char task[48];
-        double begin = td6_now();
-
-        sums[i] = cpu_bound(numbers[i]);
-        /* Pour `make images` et les tests (sans effet sans TD6_TRACE). */
-        snprintf(task, sizeof task, "cpu_bound(%ld)", numbers[i]);
-        td6_trace("calcul", task, begin, td6_now());
-    }
-}
-
-/* Une ligne par nombre, dans l'ordre de la liste : « cpu_bound(N) = somme ». */
-static void print_sums(const long *numbers, size_t count, const unsigned __int128 *sums)
-{
-    char text[TD6_U128_LEN];
-
-    /* TODO: Une ligne par nombre (printf ne sait pas écrire un __int128 : td6_u128_to_string). */
-    /*       (printf("cpu_bound(%ld) = %s\n", numbers[i], td6_u128_to_string(sums[i], text)) */
-    /*        pour chaque i, dans l'ordre de la liste) */
-    (void)numbers;
-    (void)count;
+    /* TODO: Calculer chaque nombre de la liste, l'un après l'autre, dans l'ordre. */
+    /*       (sums[i] reçoit le résultat du i-ème nombre ; la version « tracée » de */
+    /*        cpu_bound, dans calcul.h, dit aux tests qui a calculé quoi) */
+    (void)j;
     (void)sums;
-    (void)text;
-}
-
-/* ---- Ligne de commande ------------------------------------------------- */
-
-static void usage(const char *prog)
-{
-    fprintf(stderr, "usage : %s [-j OUVRIERS] [N...]\n", prog);
-    exit(2);
-}
-
-/* Un nombre de la liste : un entier de 0 à MAX_NUMBER, sinon on s'arrête
- * avec un message clair (code 2, erreur d'utilisation). */
-static long parse_number(const char *prog, const char *text)
-{
-    char *end = NULL;
-    long value = strtol(text, &end, 10);
-
-    if (end == text || *end != '\0' || value < 0 || value > MAX_NUMBER) {
-        fprintf(stderr, "%s : N attend un entier entre 0 et %ld, pas « %s »\n", prog,
-                MAX_NUMBER, text);
-        exit(2);
-    }
-    return value;
-}
-
-/* « [-j OUVRIERS] [N...] » ; sans N, la liste du cours mise à l'échelle. */
-static job parse_arguments(int argc, char **argv)
-{
-    job j = { NULL, 0, 1 };
-    int opt;
-
-    opterr = 0;   /* nos messages d'erreur, en français */
-    while ((opt = getopt(argc, argv, "+j:")) != -1) {
-        if (opt != 'j')
-            usage(argv[0]);
-        j.workers = td6_parse_count(argv[0], "-j", optarg, MAX_WORKERS);
-    }
-    if (optind < argc) {
-        j.count = (size_t)(argc - optind);
-        j.numbers = Calloc(j.count, sizeof *j.numbers);
-        for (size_t i = 0; i < j.count; i++)
-            j.numbers[i] = parse_number(argv[0], argv[optind + (int)i]);
-    } else {
-        j.count = DEFAULT_COUNT;
-        j.numbers = Calloc(j.count, sizeof *j.numbers);
-        for (size_t i = 0; i < j.count; i++)
-            j.numbers[i] = DEFAULT_BASE + (long)i;
-    }
-    return j;
 }
 
 int main(int argc, char **argv)
 {
-    job j = parse_arguments(argc, argv);
+    job j = parse_arguments(argc, argv, "Calcule cpu_bound(N) pour chaque N, l'un après l'autre.");
     unsigned __int128 *sums = Calloc(j.count, sizeof *sums);
     double start, duration;
 
     start = td6_now();
-    find_sums(j.numbers, j.count, sums);
+    find_sums(&j, sums);
     duration = td6_now() - start;
-    print_sums(j.numbers, j.count, sums);
+    print_sums(&j, sums, NULL);
     printf("Duration %.3f seconds\n", duration);
     free(sums);
-    free(j.numbers);
+    job_free(&j);
     return 0;
 }

@@ -1,6 +1,6 @@
 /*
- * multiproc.c — chapitre 05 : une « piscine » de processus (le Pool du
- * cours), faite à la main avec fork et des tubes.
+ * multiproc.c — chapitre 05 : un pool de processus (le Pool du cours), fait
+ * à la main avec fork et des tubes.
  *
  * Ce que montre ce programme : le même calcul que cpu_sequentiel.c, réparti
  * sur plusieurs processus, un par cœur. pool_map(fn, inputs, n, outputs,
@@ -21,14 +21,11 @@
  * Un ouvrier qui meurt en plein calcul est signalé (quel élément est perdu,
  * de quel signal il est mort) ; les autres résultats sont quand même
  * rendus, et le programme se termine avec le code 1, sans rester bloqué.
- * Pour l'essayer (c'est ce que font les tests) : TD6_TUER_ITEM=<indice>
- * fait que l'ouvrier qui reçoit l'élément d'indice <indice> (0 pour le
- * premier de la liste) se tue lui-même avec SIGKILL, comme le ferait un
- * `kill -9` venu de l'extérieur. Cette variable ne sert qu'aux essais.
+ * Pour l'essayer : « multiproc -j 2 1000 10000000000 2000 », puis, pendant
+ * le calcul, `kill -9` sur l'ouvrier que `top` montre à 100 %.
  *
  * Construire et lancer :
- *     make run EXO=05 PROG=multiproc                  (votre version)
- *     make run EXO=05 PROG=multiproc SRC=solutions    (la solution)
+ *     make run EXO=05 PROG=multiproc [SRC=solutions]
  *     build/solutions/05_multiprocessing/multiproc [-j OUVRIERS] [N...]
  *     TD6_TRACE=/tmp/trace build/solutions/05_multiprocessing/multiproc -j 2
  *         (une ligne par calcul, avec le PID du processus qui l'a fait)
@@ -47,28 +44,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "calcul.h"
 #include "commun.h"
+#include "tubes.h"
 
-#define DEFAULT_BASE 80000000L   /* 16 × les 5 000 000 du cours (voir cpu_sequentiel.c) */
-#define DEFAULT_COUNT 20
-#define MAX_NUMBER 10000000000L
-#define MAX_WORKERS 1024
-
-/* La liste à calculer, lue sur la ligne de commande. */
-typedef struct {
-    long *numbers;
-    size_t count;
-    long workers;
-} job;
-
-/* La fonction que la piscine applique à chaque élément. */
+/* La fonction que le pool applique à chaque élément. */
 typedef unsigned __int128 (*task_fn)(long);
-
-/* Ce que la piscine rend pour chaque élément. */
-typedef struct {
-    bool done;                 /* false : élément perdu (son ouvrier est mort) */
-    unsigned __int128 value;
-} result;
 
 /* Un message d'un ouvrier au parent, dans son tube de résultats. */
 typedef struct {
@@ -86,100 +67,16 @@ typedef struct {
     long current;    /* indice en cours de calcul chez lui, -1 si aucun */
 } worker;
 
-/* Somme des carrés des entiers de 0 à number - 1, exacte (voir
- * cpu_sequentiel.c pour le pourquoi des 128 bits et de la barrière). */
-static unsigned __int128 cpu_bound(long number)
-{
-    unsigned __int128 total = 0;
-
-    for (long i = 0; i < number; i++) {
-        /* Barrière pour le compilateur (aucune instruction) : sans elle,
-         * clang -O2 remplace la boucle par la formule fermée. */
-        __asm__ volatile("" : "+r"(i));
-        total += (unsigned __int128)i * (unsigned __int128)i;
-    }
-    return total;
-}
-
-/* ---- Tubes : lire et écrire un message entier -------------------------- */
-
-/* Lit exactement `size` octets. Renvoie 1 si tout est lu, 0 si le tube
- * est fermé de l'autre côté avant le premier octet (fin normale), -1 en
- * cas d'erreur ou de message coupé. */
-static int read_full(int fd, void *buf, size_t size)
-{
-    size_t got = 0;
-
-    while (got < size) {
-        ssize_t n = read(fd, (char *)buf + got, size - got);
-
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return (n == 0 && got == 0) ? 0 : -1;
-        got += (size_t)n;
-    }
-    return 1;
-}
-
-/* Écrit exactement `size` octets. Renvoie 0, ou -1 si le lecteur est parti
- * (EPIPE) ou en cas d'erreur. */
-static int write_full(int fd, const void *buf, size_t size)
-{
-    size_t put = 0;
-
-    while (put < size) {
-        ssize_t n = write(fd, (const char *)buf + put, size - put);
-
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        put += (size_t)n;
-    }
-    return 0;
-}
-
 /* ---- Dans l'enfant : l'ouvrier ----------------------------------------- */
-
-/* Le processus qui a créé la piscine (voir item_to_kill). */
-static pid_t pool_parent;
-
-/* Pour les essais seulement : l'indice de TD6_TUER_ITEM, ou -1. Jamais dans
- * le parent : l'essai veut tuer un ouvrier, pas le programme. */
-static long item_to_kill(void)
-{
-    const char *s = getenv("TD6_TUER_ITEM");
-
-    if (getpid() == pool_parent || s == NULL || *s == '\0')
-        return -1;
-    return strtol(s, NULL, 10);
-}
-
-/* Calcule un élément dans l'ouvrier, et le note dans la trace. */
-static unsigned __int128 compute_item(task_fn fn, const long *inputs, size_t index)
-{
-    char task[48];
-    double begin = td6_now();
-    unsigned __int128 value;
-
-    if ((long)index == item_to_kill())
-        kill(getpid(), SIGKILL);   /* essai : l'ouvrier meurt en plein travail */
-    value = fn(inputs[index]);
-    snprintf(task, sizeof task, "cpu_bound(%ld)", inputs[index]);
-    td6_trace("calcul", task, begin, td6_now());
-    return value;
-}
 
 /* La vie d'un ouvrier : lire un indice, calculer, renvoyer le résultat ;
  * jusqu'à ce que le parent ferme le tube des tâches (read rend 0). */
 static void worker_loop(task_fn fn, const long *inputs, int task_fd, int result_fd)
 {
     /* TODO: Lire un indice, calculer, renvoyer (indice, valeur) ; jusqu'à la fin du tube. */
-    /*       (while (read_full(task_fd, &index, sizeof index) == 1) { ... } ; le message : */
-    /*        memset(&m, 0, sizeof m), m.index = index, */
-    /*        m.value = compute_item(fn, inputs, index), puis write_full(result_fd, ...) ; */
-    /*        si write_full échoue, le parent ne lit plus : return) */
+    /*       (un message entier à la fois, avec les outils de tubes.h ; le message est */
+    /*        remis à zéro avant d'être rempli, pour n'envoyer aucun octet non */
+    /*        initialisé ; si le parent ne lit plus, inutile de continuer) */
     (void)fn;
     (void)inputs;
     (void)task_fd;
@@ -195,27 +92,30 @@ static void worker_loop(task_fn fn, const long *inputs, int task_fd, int result_
  * créés (voir pool_map). */
 static int start_worker(worker *pool, int k, task_fn fn, const long *inputs)
 {
+    int tasks[2] = { -1, -1 }, results[2] = { -1, -1 };
     pid_t pid = -1;   /* à remplacer par le résultat de fork() */
 
     /* TODO: Créer l'ouvrier : un tube des tâches, un tube des résultats, puis fork. */
-    /*       (pipe(tasks), pipe(results), pid = fork() ; en cas d'échec : fermer ce */
-    /*        qui est ouvert, dire en français ce qui a échoué avec strerror(errno), */
-    /*        renvoyer -1) */
+    /*       (en cas d'échec : fermer ce qui est déjà ouvert, dire en français ce qui */
+    /*        a échoué et pourquoi (errno), renvoyer -1 : pool_map continue sans lui) */
     if (pid == 0) {
         /* TODO: Dans l'enfant : garder seulement ses deux bouts de tube. */
-        /*       (fermer tasks[1] et results[0], puis pool[other].task_fd et */
-        /*        pool[other].result_fd pour chaque frère aîné : other < k) */
+        /*       (fermer les deux autres bouts, puis ceux des frères aînés, other < k : */
+        /*        un bout d'écriture resté ouvert ailleurs empêche la fin de fichier) */
         /* TODO: Puis travailler, et finir par _exit (jamais exit, jamais return). */
-        /*       (worker_loop(fn, inputs, tasks[0], results[1]) ; _exit(0)) */
+        /*       (la boucle de l'ouvrier, sur ses deux bouts) */
     }
     /* TODO: Dans le parent : garder les deux autres bouts. */
-    /*       (fermer tasks[0] et results[1] ; */
-    /*        pool[k] = (worker){ pid, tasks[1], results[0], -1 } ; renvoyer 0) */
+    /*       (fermer ceux de l'enfant, ranger l'ouvrier dans pool[k] : son pid, ses */
+    /*        deux bouts, aucun élément en cours ; renvoyer 0) */
     (void)pool;
     (void)k;
     (void)fn;
     (void)inputs;
+    (void)tasks;
+    (void)results;
     (void)worker_loop;
+    fprintf(stderr, "multiproc : start_worker n'est pas encore écrit\n");
     return -1;
 }
 
@@ -225,7 +125,7 @@ static int start_workers(worker *pool, int count, task_fn fn, const long *inputs
     int k;
 
     /* TODO: Vider les tampons de stdio avant fork : sinon chaque enfant en aurait une copie. */
-    /*       (fflush(NULL) : ce qui attend d'être écrit le serait une fois par processus) */
+    /*       (ce qui attend d'être écrit le serait alors une fois par processus) */
     for (k = 0; k < count; k++)
         if (start_worker(pool, k, fn, inputs) != 0)
             break;
@@ -260,25 +160,19 @@ static int reap_worker(worker *w, const long *inputs)
         w->task_fd = -1;
     }
     /* TODO: Attendre la fin de l'ouvrier (waitpid) : sans cela, il resterait zombie. */
-    /*       (waitpid(w->pid, &status, 0), recommencé tant qu'il échoue avec EINTR ; */
-    /*        status dit ensuite s'il est mort d'un signal : WIFSIGNALED, WTERMSIG) */
+    /*       (un appel interrompu par un signal, EINTR, se recommence ; status dit */
+    /*        ensuite de quoi il est mort, voir man 2 waitpid) */
     if (w->current == -1)
         return 0;
-    fprintf(stderr, "multiproc : élément d'indice %ld perdu (cpu_bound(%ld)) : ", w->current,
-            inputs[w->current]);
-    if (WIFSIGNALED(status))
-        fprintf(stderr, "l'ouvrier %d a été tué par le signal %d (%s)\n", (int)w->pid,
-                WTERMSIG(status), strsignal(WTERMSIG(status)));
-    else
-        fprintf(stderr, "l'ouvrier %d s'est arrêté (code %d) sans rendre son résultat\n",
-                (int)w->pid, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    report_lost((size_t)w->current, inputs[w->current], w->pid, status);
     w->current = -1;
     return 1;
 }
 
 /* Distribue les éléments, range les résultats, récolte les ouvriers.
  * Renvoie le nombre d'éléments perdus. */
-static size_t collect(worker *pool, int count, const long *inputs, size_t n, result *outputs)
+static size_t collect(worker *pool, int count, const long *inputs, size_t n,
+                      unsigned __int128 *outputs, bool *done)
 {
     struct pollfd *fds = Calloc((size_t)count, sizeof *fds);
     size_t next = 0, lost = 0;
@@ -303,7 +197,8 @@ static size_t collect(worker *pool, int count, const long *inputs, size_t n, res
                 continue;
             if (read_full(pool[k].result_fd, &m, sizeof m) == 1 &&
                 (long)m.index == pool[k].current) {
-                outputs[m.index] = (result){ true, m.value };
+                outputs[m.index] = m.value;
+                done[m.index] = true;
                 pool[k].current = -1;
                 hand_out(&pool[k], &next, n);
                 continue;
@@ -316,111 +211,50 @@ static size_t collect(worker *pool, int count, const long *inputs, size_t n, res
     /* S'il reste des éléments jamais distribués, tous les ouvriers sont
      * morts avant : ils sont perdus aussi. */
     for (; next < n; next++, lost++)
-        fprintf(stderr, "multiproc : élément d'indice %zu (cpu_bound(%ld)) non calculé : "
-                "plus aucun ouvrier\n", next, inputs[next]);
+        report_lost(next, inputs[next], 0, 0);
     free(fds);
     return lost;
 }
 
-/* outputs[i] = fn(inputs[i]) pour chaque i, calculé par `workers`
+/* outputs[i] = fn(inputs[i]) pour chaque i (done[i] : calculé), par `workers`
  * processus. Renvoie le nombre d'éléments perdus (0 : tout est calculé),
  * ou -1 si aucun ouvrier n'a pu être créé. */
-static long pool_map(task_fn fn, const long *inputs, size_t n, result *outputs, int workers)
+static long pool_map(task_fn fn, const long *inputs, size_t n, unsigned __int128 *outputs,
+                     bool *done, int workers)
 {
     int count = (size_t)workers < n ? workers : (int)n;   /* pas d'ouvrier sans travail */
     worker *pool = Calloc((size_t)count, sizeof *pool);
     int started;
     size_t lost;
 
-    pool_parent = getpid();
     started = start_workers(pool, count, fn, inputs);
     if (started == 0 && n > 0) {
-        /* Secours du squelette, à supprimer quand start_worker marchera : sans
-         * ouvrier, tout est calculé ici, dans le parent, l'un après l'autre. */
-        for (size_t i = 0; i < n; i++)
-            outputs[i] = (result){ true, compute_item(fn, inputs, i) };
+        fprintf(stderr, "multiproc : aucun processus ouvrier n'a pu être créé, rien n'est "
+                "calculé\n");
         free(pool);
-        return 0;
+        return -1;
     }
     if (started < count)
         fprintf(stderr, "multiproc : on continue avec %d ouvrier(s) au lieu de %d\n", started,
                 count);
-    lost = collect(pool, started, inputs, n, outputs);
+    lost = collect(pool, started, inputs, n, outputs, done);
     free(pool);
     return (long)lost;
 }
 
-/* Le find_sums du cours : pool.map(cpu_bound, numbers). */
-static long find_sums(const job *j, result *sums)
+/* Le find_sums du cours : pool.map(cpu_bound, numbers) (traced_cpu_bound :
+ * cpu_bound, noté dans la trace avec le PID de l'ouvrier qui calcule). */
+static long find_sums(const job *j, unsigned __int128 *sums, bool *done)
 {
-    return pool_map(cpu_bound, j->numbers, j->count, sums, (int)j->workers);
-}
-
-/* Une ligne par nombre calculé, dans l'ordre de la liste (pas dans l'ordre
- * d'arrivée) ; un élément perdu a déjà été signalé sur stderr. */
-static void print_sums(const long *numbers, size_t count, const result *sums)
-{
-    char text[TD6_U128_LEN];
-
-    for (size_t i = 0; i < count; i++)
-        if (sums[i].done)
-            printf("cpu_bound(%ld) = %s\n", numbers[i], td6_u128_to_string(sums[i].value, text));
-}
-
-/* ---- Ligne de commande ------------------------------------------------- */
-
-static void usage(const char *prog)
-{
-    fprintf(stderr, "usage : %s [-j OUVRIERS] [N...]\n", prog);
-    exit(2);
-}
-
-/* Un nombre de la liste : un entier de 0 à MAX_NUMBER. */
-static long parse_number(const char *prog, const char *text)
-{
-    char *end = NULL;
-    long value = strtol(text, &end, 10);
-
-    if (end == text || *end != '\0' || value < 0 || value > MAX_NUMBER) {
-        fprintf(stderr, "%s : N attend un entier entre 0 et %ld, pas « %s »\n", prog,
-                MAX_NUMBER, text);
-        exit(2);
-    }
-    return value;
-}
-
-/* « [-j OUVRIERS] [N...] » ; sans -j, un ouvrier par cœur en ligne ; sans
- * N, la liste du cours mise à l'échelle. */
-static job parse_arguments(int argc, char **argv)
-{
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    job j = { NULL, 0, online > 0 ? online : 1 };
-    int opt;
-
-    opterr = 0;   /* nos messages d'erreur, en français */
-    while ((opt = getopt(argc, argv, "+j:")) != -1) {
-        if (opt != 'j')
-            usage(argv[0]);
-        j.workers = td6_parse_count(argv[0], "-j", optarg, MAX_WORKERS);
-    }
-    if (optind < argc) {
-        j.count = (size_t)(argc - optind);
-        j.numbers = Calloc(j.count, sizeof *j.numbers);
-        for (size_t i = 0; i < j.count; i++)
-            j.numbers[i] = parse_number(argv[0], argv[optind + (int)i]);
-    } else {
-        j.count = DEFAULT_COUNT;
-        j.numbers = Calloc(j.count, sizeof *j.numbers);
-        for (size_t i = 0; i < j.count; i++)
-            j.numbers[i] = DEFAULT_BASE + (long)i;
-    }
-    return j;
+    return pool_map(traced_cpu_bound, j->numbers, j->count, sums, done, (int)j->workers);
 }
 
 int main(int argc, char **argv)
 {
-    job j = parse_arguments(argc, argv);
-    result *sums = Calloc(j.count, sizeof *sums);
+    job j = parse_arguments(argc, argv, "Calcule cpu_bound(N) pour chaque N, sur un pool de "
+                                        "processus.");
+    unsigned __int128 *sums = Calloc(j.count, sizeof *sums);
+    bool *done = Calloc(j.count, sizeof *done);
     double start, duration;
     long lost;
 
@@ -428,11 +262,12 @@ int main(int argc, char **argv)
      * on préfère que write échoue (EPIPE), ce que hand_out sait traiter. */
     signal(SIGPIPE, SIG_IGN);
     start = td6_now();
-    lost = find_sums(&j, sums);
+    lost = find_sums(&j, sums, done);
     duration = td6_now() - start;
-    print_sums(j.numbers, j.count, sums);
+    print_sums(&j, sums, done);
     printf("Duration %.3f seconds\n", duration);
+    free(done);
     free(sums);
-    free(j.numbers);
+    job_free(&j);
     return lost == 0 ? 0 : 1;
 }

@@ -202,4 +202,6 @@ void td6_register(Suite *s)
             "un serveur muet fait échouer l'URL au bout du délai, pas le programme", 20);
     td6_add(s, "serveur_absent", test_serveur_absent,
             "sans serveur : message clair, code de sortie 1, pas de plantage", 40);
+    td6_add_cli_tests(s, PROG, "URL");
+    td6_add_cli_tests(s, "serveur", "AUCUN -p 0 65535");
 }

@@ -1,5 +1,5 @@
 /*
- * Tests du chapitre 03 : asynchrone [-m MAX] [URL...]
+ * Tests du chapitre 03 : asynchrone [-m CONNEXIONS] [URL...]
  * (et, par register_boucle, ceux de boucle.c dans test_boucle.c).
  *
  * Le programme est lancé contre le serveur local ; on juge ce qu'il affiche
@@ -187,24 +187,6 @@ static void test_serveur_absent(void)
     td6_result_free(&r);
 }
 
-static void test_option_m_invalide(void)
-{
-    static const char *const bad[] = { "0", "10001", "dix", "-3" };
-
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        const char *args[] = { "-m", bad[i], "http://127.0.0.1:1/dice", NULL };
-        td6_result r = td6_run(PROG, args, NULL, 10);
-
-        td6_require_finished(&r, PROG);
-        ck_assert_msg(r.status == 2 && strstr(r.err, bad[i]) != NULL,
-                      "« %s -m %s » : un message d'erreur qui cite « %s » et le code de "
-                      "sortie 2 (erreur d'utilisation) attendus ; lu le code %d et "
-                      "« %.200s ». Lisez -m avec td6_parse_count(argv[0], \"-m\", optarg, "
-                      "10000).", PROG, bad[i], bad[i], r.status, r.err);
-        td6_result_free(&r);
-    }
-}
-
 void td6_register(Suite *s)
 {
     td6_add(s, "tout_est_lu", test_tout_est_lu,
@@ -226,7 +208,6 @@ void td6_register(Suite *s)
             "un serveur muet fait échouer sa tâche au bout du délai, pas les autres", 20);
     td6_add(s, "serveur_absent", test_serveur_absent,
             "sans serveur : 160 messages clairs, code de sortie 1, pas de plantage", 30);
-    td6_add(s, "option_m_invalide", test_option_m_invalide,
-            "-m hors de 1..10000 : message en français et code de sortie 2", 20);
+    td6_add_cli_tests(s, PROG, "URL -m 1 10000");
     register_boucle(s);
 }

@@ -247,4 +247,5 @@ void register_boucle(Suite *s)
             "boucle : une URL en échec est signalée, les autres aboutissent", 30);
     td6_add(s, "boucle_delai_depasse", test_boucle_delai_depasse,
             "boucle : un serveur muet fait échouer sa tâche au bout du délai (minuteur)", 20);
+    td6_add_cli_tests(s, PROG, "URL");
 }

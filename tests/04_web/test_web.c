@@ -656,11 +656,12 @@ static void test_port_invalide(void)
                           "%s %s : un port invalide doit arrêter le programme tout de suite "
                           "(message d'usage, code 2), pas démarrer le serveur.", PROGS[i], args);
             td6_require_finished(&r, PROGS[i]);
-            ck_assert_msg(r.status == 2 && strstr(r.err, "usage") != NULL,
-                          "%s %s : attendu un message « usage : ... » sur stderr et le code de "
-                          "sortie 2 (erreur d'utilisation) ; code %d, stderr « %.200s ». Le port "
+            ck_assert_msg(r.status == 2 && strstr(r.err, "--help") != NULL,
+                          "%s %s : attendu sur stderr ce qui ne va pas, puis « essayez « %s "
+                          "--help ». », et le code de sortie 2 (erreur d'utilisation) ; code %d, "
+                          "stderr « %.200s ». Le port "
                           "est un entier de 0 à 65535, et il y a au plus un argument.",
-                          PROGS[i], args, r.status, r.err);
+                          PROGS[i], args, PROGS[i], r.status, r.err);
             td6_result_free(&r);
         }
     }
@@ -777,4 +778,7 @@ void td6_register(Suite *s)
             "le port donné en argument est celui où le serveur écoute", 40);
     td6_add(s, "arret_propre", test_arret_propre,
             "SIGTERM pendant un appel à l'API : arrêt propre et rapide, code 0", 60);
+    td6_add_cli_tests(s, "hello", "PORT");
+    td6_add_cli_tests(s, "hello2", "PORT");
+    td6_add_cli_tests(s, "evenementiel", "PORT");
 }

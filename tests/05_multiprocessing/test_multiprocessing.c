@@ -18,14 +18,16 @@
  *     lui (zombie jamais attendu, ou encore vivant) lui est alors rattaché
  *     au lieu de partir vers init, et le harnais le compte à coup sûr
  *     (td6_result.zombies et leftover_count) ;
- *   - un ouvrier tué : TD6_TUER_ITEM=<indice> fait que l'ouvrier de
- *     multiproc qui reçoit cet élément se tue avec SIGKILL (voir l'en-tête
- *     de multiproc.c). Le programme doit le dire, rendre les autres
- *     résultats, finir avec un code non nul, et ne pas rester bloqué.
+ *   - un ouvrier tué : le test tue lui-même (SIGKILL, depuis un thread qui
+ *     lit /proc) l'ouvrier de multiproc qui calcule un élément énorme. Le
+ *     programme doit le dire, rendre les autres résultats, finir avec un
+ *     code non nul, et ne pas rester bloqué.
  * Jamais de chronomètre : les durées vont dans scripts/bench-05.sh.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -58,7 +60,12 @@ static const long SPREAD[] = { 30000000, 30000001, 30000002, 30000003,
 
 static const long SMALL[] = { 1000, 2000, 3000, 4000, 5000, 6000 };
 #define N_SMALL (sizeof SMALL / sizeof SMALL[0])
-#define KILLED_INDEX 2   /* SMALL[2] = 3000 */
+/* Pour le test de l'ouvrier tué : SMALL, mais l'élément d'indice 2 est
+ * énorme (10^10, la borne : des secondes de calcul). Lui seul fait tourner
+ * un ouvrier plus de 0,2 s : c'est celui-là que le test tue. */
+#define KILLED_INDEX 2
+#define HUGE_NUMBER 10000000000L
+#define KILL_AFTER_S 5       /* 1/5 de seconde de processeur */
 
 /* ---- Outils ------------------------------------------------------------- */
 
@@ -381,20 +388,116 @@ static void test_multiproc_sans_zombie(void)
     td6_result_free(&r);
 }
 
+/* Le « tueur » : un thread du test qui guette dans /proc un descendant du
+ * test qui a déjà consommé 0,2 s de processeur et qui porte le
+ * même nom que son parent (un enfant de fork garde le nom de son parent ;
+ * le programme lui-même, enfant du test, porte un autre nom que lui). Seul
+ * l'ouvrier chargé de l'élément énorme calcule aussi longtemps : il est tué
+ * de l'extérieur, comme par un `kill -9` lancé à la main. */
+typedef struct {
+    pid_t test;
+    volatile bool stop;
+    pid_t killed;   /* 0 : personne */
+} killer;
+
+/* ppid, temps processeur (tics) et nom de `pid`, lus dans /proc/pid/stat. */
+static bool read_stat(pid_t pid, pid_t *ppid, unsigned long long *cpu, char *name, size_t size)
+{
+    char path[64], buf[512], *open_paren, *close_paren;
+    unsigned long long utime = 0, stime = 0;
+    int parent = 0, fd;
+    ssize_t len;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return false;
+    len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0)
+        return false;
+    buf[len] = '\0';
+    open_paren = strchr(buf, '(');
+    close_paren = strrchr(buf, ')');
+    if (open_paren == NULL || close_paren == NULL ||
+        sscanf(close_paren + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &parent,
+               &utime, &stime) != 3)
+        return false;
+    snprintf(name, size, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+    *ppid = parent;
+    *cpu = utime + stime;
+    return true;
+}
+
+/* true si `pid` descend du processus `ancestor`. */
+static bool descends_from(pid_t pid, pid_t ancestor)
+{
+    char name[64];
+    unsigned long long cpu;
+
+    for (int depth = 0; depth < 16 && pid > 1; depth++) {
+        if (!read_stat(pid, &pid, &cpu, name, sizeof name))
+            return false;
+        if (pid == ancestor)
+            return true;
+    }
+    return false;
+}
+
+static void *killer_main(void *arg)
+{
+    killer *k = arg;
+
+    while (!k->stop) {
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+
+        while (d != NULL && (e = readdir(d)) != NULL && k->killed == 0) {
+            pid_t pid = (pid_t)atoi(e->d_name), ppid, pppid;
+            unsigned long long cpu, parent_cpu;
+            char name[64], parent_name[64];
+
+            if (pid <= 0 || !read_stat(pid, &ppid, &cpu, name, sizeof name) ||
+                cpu < (unsigned long long)sysconf(_SC_CLK_TCK) / KILL_AFTER_S ||
+                ppid == k->test ||
+                !read_stat(ppid, &pppid, &parent_cpu, parent_name, sizeof parent_name) ||
+                strcmp(name, parent_name) != 0 || !descends_from(pid, k->test))
+                continue;
+            kill(pid, SIGKILL);
+            k->killed = pid;
+        }
+        if (d != NULL)
+            closedir(d);
+        if (k->killed != 0)
+            break;
+        usleep(20000);
+    }
+    return NULL;
+}
+
 static void test_multiproc_ouvrier_tue(void)
 {
-    char kill_var[48], lost[48];
-    long survivors[N_SMALL];
+    char lost[48];
+    long numbers[N_SMALL], survivors[N_SMALL];
     size_t k = 0;
+    killer watch = { getpid(), false, 0 };
+    pthread_t watcher;
 
-    snprintf(kill_var, sizeof kill_var, "TD6_TUER_ITEM=%d", KILLED_INDEX);
-    snprintf(lost, sizeof lost, "cpu_bound(%ld)", SMALL[KILLED_INDEX]);
-    for (size_t i = 0; i < N_SMALL; i++)
+    snprintf(lost, sizeof lost, "cpu_bound(%ld)", HUGE_NUMBER);
+    for (size_t i = 0; i < N_SMALL; i++) {
+        numbers[i] = i == KILLED_INDEX ? HUGE_NUMBER : SMALL[i];
         if (i != KILLED_INDEX)
             survivors[k++] = SMALL[i];
-    const char *env[] = { kill_var, NULL };
-    td6_result r = run_numbers(PROC, 2, SMALL, N_SMALL, env, 10);
+    }
+    ck_assert_int_eq(pthread_create(&watcher, NULL, killer_main, &watch), 0);
+    td6_result r = run_numbers(PROC, 2, numbers, N_SMALL, NULL, 20);
+    watch.stop = true;
+    pthread_join(watcher, NULL);
 
+    ck_assert_msg(watch.killed != 0,
+                  "multiproc -j 2 : aucun processus ouvrier n'a calculé %s (le test guettait, "
+                  "pour le tuer, un enfant du programme qui calcule plus de 0,2 s). Le calcul "
+                  "doit se faire dans un ouvrier, dans la branche où fork() a rendu 0. "
+                  "stderr : « %.300s »", lost, r.err);
     ck_assert_msg(!r.timed_out,
                   "multiproc : un ouvrier tué (%s) et le programme ne finit pas. Quand un "
                   "ouvrier meurt, read sur son tube de résultats rend 0 (fin de fichier) : "
@@ -403,14 +506,12 @@ static void test_multiproc_ouvrier_tue(void)
                   "stderr : « %.300s »", lost, r.err);
     td6_require_finished(&r, PROC);
     ck_assert_msg(strstr(r.out, lost) == NULL,
-                  "multiproc : %s est affiché alors que TD6_TUER_ITEM=%d devait tuer l'ouvrier "
-                  "chargé de ce calcul. Le calcul a-t-il vraiment été fait dans un processus "
-                  "ouvrier, par compute_item ? (TD6_TUER_ITEM ne tue jamais le parent.)", lost,
-                  KILLED_INDEX);
+                  "multiproc : %s est affiché alors que le test a tué (SIGKILL) l'ouvrier "
+                  "chargé de ce calcul : d'où vient ce résultat ?", lost);
     check_output(PROC, &r, survivors, N_SMALL - 1,
-                 "Un ouvrier est mort sur l'élément d'indice 2 (TD6_TUER_ITEM=2) : les autres "
-                 "résultats doivent quand même être rendus, dans l'ordre, sans ligne pour "
-                 "l'élément perdu.");
+                 "Un ouvrier a été tué sur l'élément d'indice 2 : les autres résultats "
+                 "doivent quand même être rendus, dans l'ordre, sans ligne pour l'élément "
+                 "perdu.");
     ck_assert_msg(strstr(r.err, lost) != NULL,
                   "multiproc : l'ouvrier chargé de %s a été tué (SIGKILL) ; stderr doit nommer "
                   "l'élément perdu (« %s »). stderr : « %.300s »", lost, lost, r.err);
@@ -473,4 +574,7 @@ void td6_register(Suite *s)
             "multiproc : un ouvrier tué est signalé, les autres résultats rendus", 30);
     td6_add(s, "arguments_invalides", test_arguments_invalides,
             "arguments invalides : message, code 2, rien de calculé", 60);
+    td6_add_cli_tests(s, "cpu_sequentiel", "N -j 1 256");
+    td6_add_cli_tests(s, "cpu_threads", "N -j 1 256");
+    td6_add_cli_tests(s, "multiproc", "N -j 1 256");
 }

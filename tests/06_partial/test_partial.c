@@ -446,4 +446,5 @@ void td6_register(Suite *s)
             "--spawn --lambda échoue vite, avec un message clair et un code non nul", 60);
     td6_add(s, "arguments_invalides", test_arguments_invalides,
             "-k, -j ou un nombre invalides : message et code 2", 30);
+    td6_add_cli_tests(s, PROG, "N -j 1 256");
 }

@@ -217,9 +217,11 @@ static bool private_network(char *why, size_t size)
 static const char *const bwrap_options[] = {
     "--ro-bind", "/", "/",
     /* /sys montrerait les interfaces réseau de la machine : on le cache,
-     * sauf ce que lit sysconf(_SC_NPROCESSORS_ONLN) (nombre de cœurs). */
+     * sauf ce que lit sysconf(_SC_NPROCESSORS_ONLN) (nombre de cœurs) ; un
+     * /sys/class/net vide, pour qui le parcourt (UCX, sous MPICH). */
     "--tmpfs", "/sys",
     "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu",
+    "--dir", "/sys/class/net",
     "--dev", "/dev",
     "--tmpfs", "/dev/shm",          /* sémaphores et mémoire partagée POSIX */
     "--proc", "/proc",              /* le /proc de son espace de pid : lui seul */

@@ -289,7 +289,9 @@ static char *read_start_error(const char *path)
 
 static int temp_file(char *path, size_t size, const char *tag)
 {
-    snprintf(path, size, "/tmp/td6-%s-XXXXXX", tag);
+    const char *tmp = getenv("TMPDIR"); /* celui de l'exécution (tester.sh), effacé à la fin */
+
+    snprintf(path, size, "%s/td6-%s-XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp", tag);
     return mkstemp(path);
 }
 

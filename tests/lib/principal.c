@@ -9,7 +9,7 @@
  * Variables lues : TD6_EXO (nom de l'exercice), TD6_SOURCE (td6 ou
  * solutions), TD6_RESULTATS (chemin sans extension du fichier de
  * résultats), TD6_BIN et TD6_SERVEUR_BIN (lues par le harnais).
- * TD6_LISTER=1 : affiche seulement « nom<TAB>description » de chaque test
+ * TD6_LISTER=1 ou --liste : affiche seulement « nom<TAB>description » de chaque test
  * (pour make indice et make noter-classe), sans rien lancer.
  * Code de sortie : 0 si tous les tests passent, 1 sinon.
  * SANS_BAC_A_SABLE=1 : les programmes tournent hors du bac à sable (voir
@@ -27,6 +27,7 @@
  * $TD6_ETAT où le harnais note les programmes déjà bloqués (récidive).
  */
 #include "interne.h"
+#include "texte.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -163,10 +164,12 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
         print_result(ok, registered[k].description, msg, tty);
         if (txt != NULL)
             fprintf(txt, "%s %s\n", ok ? "ok" : "echec", registered[k].name);
+        char *clean = td6_clean_text(msg, 4000); /* UTF-8 valide, sans ESC : voir texte.h */
         json_array_append_new(tests, json_pack("{s:s, s:s, s:b, s:s}", "nom",
                                                registered[k].name, "description",
                                                registered[k].description, "reussi", ok,
-                                               "message", msg));
+                                               "message", clean != NULL ? clean : ""));
+        free(clean);
     }
     free(results);
     root = json_pack("{s:s, s:s, s:i, s:i, s:o, s:b, s:s}", "exercice", exo, "source", source,
@@ -202,7 +205,7 @@ static bool flag_no_sandbox(const char *out)
 }
 
 /* Le dossier d'état de cette exécution (récidive), effacé à la fin. */
-static char state_dir[64];
+static char state_dir[256];
 
 static void remove_state_dir(void)
 {
@@ -237,7 +240,7 @@ int main(int argc, char **argv)
     source = source != NULL ? source : "?";
     s = suite_create(exo);
     td6_register(s);
-    if (getenv("TD6_LISTER") != NULL) {
+    if (getenv("TD6_LISTER") != NULL || (argc > 1 && strcmp(argv[1], "--liste") == 0)) {
         for (size_t i = 0; i < n_registered; i++)
             printf("%s\t%s\n", registered[i].name, registered[i].description);
         return 0;
@@ -250,7 +253,8 @@ int main(int argc, char **argv)
         return sandbox_enabled() ? 0 : 1;
     }
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    snprintf(state_dir, sizeof state_dir, "/tmp/td6-etat-XXXXXX");
+    snprintf(state_dir, sizeof state_dir, "%s/td6-etat-XXXXXX",
+             getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 200 ? getenv("TMPDIR") : "/tmp");
     if (mkdtemp(state_dir) != NULL)
         setenv("TD6_ETAT", state_dir, 1);
     else

@@ -61,6 +61,10 @@ typedef void (*td6_test_fn)(void);
 void td6_add(Suite *s, const char *name, td6_test_fn fn, const char *description,
              int timeout_s);
 
+/* Les tests (non notés, nommés cli_<programme>_...) de la ligne de commande
+ * de `program` : voir tests/lib/ligne_de_commande.c pour `form`. */
+void td6_add_cli_tests(Suite *s, const char *program, const char *form);
+
 /* Fourni par chaque suite : y appeler td6_add pour chaque test. */
 void td6_register(Suite *s);
 

@@ -5,13 +5,13 @@
  * (/proc/net/route) — et l'affiche sur sa première ligne, où le test le
  * cite. Il n'envoie RIEN, à personne : il regarde seulement. Dans le bac à
  * sable, la suite entière a son propre espace de noms réseau : seule « lo »
- * existe, /sys est caché, aucune route. Hors bac à sable, il ne regarde
- * même pas.
+ * existe, /sys est caché (/sys/class/net est vide), aucune route. Hors
+ * bac à sable, il ne regarde même pas.
  * @bac-a-sable
  * @echoue tout_est_lu
  * @echoue une_seule_connexion
  * @echoue arguments
- * @message lu « interfaces vues : lo ; /sys/class/net : absent ; routes : 0 »
+ * @message lu « interfaces vues : lo ; /sys/class/net : vide ; routes : 0 »
  */
 #include <dirent.h>
 #include <ifaddrs.h>

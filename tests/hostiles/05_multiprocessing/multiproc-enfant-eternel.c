@@ -9,26 +9,16 @@
  * @message ne s'est pas terminé
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "calcul.h"   /* les aides du chapitre (solutions/05_multiprocessing/) */
 #include "commun.h"
-
-static unsigned __int128 cpu_bound(long n)
-{
-    unsigned __int128 sum = 0;
-
-    for (long i = 0; i < n; i++)
-        sum += (unsigned __int128)i * (unsigned __int128)i;
-    return sum;
-}
 
 int main(int argc, char **argv)
 {
     int work[2];
     pid_t child;
-    char buf[TD6_U128_LEN];
 
     Pipe(work);
     child = Fork();
@@ -41,14 +31,12 @@ int main(int argc, char **argv)
         _exit(0);
     }
     Close(work[0]);
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-') {   /* -j N : ignoré */
-            i++;
-            continue;
-        }
-        printf("cpu_bound(%s) = %s\n", argv[i],
-               td6_u128_to_string(cpu_bound(atol(argv[i])), buf));
-    }
+    job j = parse_arguments(argc, argv, "copie hostile");
+    unsigned __int128 *sums = Calloc(j.count, sizeof *sums);
+
+    for (size_t i = 0; i < j.count; i++)
+        sums[i] = cpu_bound(j.numbers[i]);
+    print_sums(&j, sums, NULL);
     printf("Duration 0.1 seconds\n");
     fflush(stdout);
     Close(work[1]);

@@ -9,33 +9,32 @@
  * @echoue ordre_des_entrees
  * @message ne s'est pas terminé
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "commun.h"
+#include "options.h"   /* les aides du chapitre (solutions/06_partial/) */
 
-static unsigned __int128 cpu_bound(long n, long number2)
+static u128 cpu_bound(long n, long number2)
 {
-    unsigned __int128 sum = 0;
+    u128 sum = 0;
 
     for (long i = 0; i < n; i++)
-        sum += (unsigned __int128)i * (unsigned __int128)i + (unsigned __int128)number2;
+        sum += (u128)i * (u128)i + (u128)number2;
     return sum;
 }
 
 int main(int argc, char **argv)
 {
-    long k = 10;
-    int opt, tasks[2];
+    options opt;
+    int tasks[2];
     pid_t workers[2];
-    char buf[TD6_U128_LEN];
+    u128 *sums;
 
-    while ((opt = getopt(argc, argv, "j:k:")) != -1)
-        if (opt == 'k')
-            k = atol(optarg);
+    parse_options(argc, argv, &opt);
+    sums = Calloc(opt.count, sizeof *sums);
     Pipe(tasks);
     fflush(stdout);
     for (int w = 0; w < 2; w++) {
@@ -50,14 +49,12 @@ int main(int argc, char **argv)
         }
     }
     Close(tasks[0]);
-    for (int i = optind; i < argc; i++) {
-        unsigned __int128 sum = cpu_bound(atol(argv[i]), k);
-
-        printf("cpu_bound(%s, %ld) = %s\n", argv[i], k, td6_u128_to_string(sum, buf));
-    }
+    for (size_t i = 0; i < opt.count; i++)
+        sums[i] = cpu_bound(opt.numbers[i], opt.number2);
+    print_results(&opt, sums);
     printf("Duration 0.1 seconds\n");
     fflush(stdout);
-    /* Oubli : Close(tasks[1]) ; les travailleurs ne voient jamais la fin. */
+    /* Oubli : Close(tasks[1]) ; les ouvriers ne voient jamais la fin. */
     for (int w = 0; w < 2; w++)
         waitpid(workers[w], NULL, 0);
     return 0;

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# sujet.sh DOSSIER — ce que fait `make sujet` : le dépôt à distribuer.
+#
+# Écrit dans DOSSIER (build/sujet par défaut) le dépôt qu'un enseignant
+# donne aux étudiants, par exemple comme modèle (« template ») d'un devoir
+# GitHub Classroom : tout ce qu'il faut pour lire le cours, construire,
+# lancer et se noter soi-même (td6/, les suites et le harnais, le serveur
+# local, commun/, les scripts dont ces cibles ont besoin, le cours, les
+# indices, les images, le Makefile, .github/classroom), et rien des
+# réponses :
+#   - ni solutions/, ni tests/mutants/ (des solutions à un défaut près), ni
+#     tests/hostiles/ ;
+#   - ni les preuves et outils des mainteneurs (scripts/verifier*.sh,
+#     .ci/, CONTRIBUER.md), ni ceux qui font tourner les solutions (démo,
+#     banc, images, fiabilité), ni ceux de l'enseignant (noter-classe,
+#     ENSEIGNANT.md, ce script).
+# Dans ce dépôt-là, `make demo`, `make bench`, `make check`... disent
+# pourquoi ils n'y sont pas (voir « sans-solutions » dans le Makefile).
+#
+# Il écrit aussi DOSSIER/.td6-empreintes : la somme SHA-256 de chaque
+# fichier distribué. `make test` s'en sert pour signaler ce qui a changé
+# hors de td6/ (scripts/tester.sh) et pour savoir quels fichiers de td6/
+# doivent exister.
+#
+# Les fichiers pris sont ceux que suit git (rien de build/, rien d'oublié
+# en cours de route) ; hors d'un dépôt git, tous les fichiers.
+set -eu
+dest=${1:-${BUILD:-build}/sujet}
+racine=$(cd "$(dirname "$0")/.." && pwd)
+cd "$racine"
+
+# Ce qui ne part pas chez les étudiants (motifs de chemins, à la manière de
+# case). Le reste part : un fichier ajouté au TD plus tard est distribué
+# sans qu'on y pense, et la vérification (verifier-sujet.sh) refuse tout
+# fichier qui contiendrait le corps d'une solution.
+exclu() {
+    case $1 in
+        solutions/*|tests/mutants/*|tests/hostiles/*) return 0 ;;
+        .ci/*|CONTRIBUER.md|ENSEIGNANT.md) return 0 ;;
+        scripts/verifier*.sh|scripts/sujet.sh|scripts/noter-classe.sh) return 0 ;;
+        scripts/demo.sh|scripts/bench*.sh|scripts/images.sh|scripts/gnuplot/*) return 0 ;;
+        scripts/fiabilite.sh|scripts/comparer*.sh) return 0 ;;
+        .td6-empreintes) return 0 ;;
+    esac
+    return 1
+}
+
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    lister() { git ls-files --cached --others --exclude-standard; }
+else
+    lister() { find . -path ./build -prune -o -path ./.git -prune -o -type f -print | sed 's|^\./||'; }
+fi
+
+# Dossier neuf à côté, puis renommage : un sujet à moitié écrit ne
+# remplace jamais le précédent.
+mkdir -p "$(dirname "$dest")"
+tmp=$(mktemp -d "$dest.tmp-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+n=0
+while IFS= read -r f; do
+    [ -f "$f" ] || continue          # supprimé mais encore dans l'index
+    exclu "$f" && continue
+    mkdir -p "$tmp/$(dirname "$f")"
+    cp -p "$f" "$tmp/$f"
+    n=$((n + 1))
+done < <(lister | LC_ALL=C sort)
+
+(cd "$tmp" && find . -type f ! -name .td6-empreintes -print | sed 's|^\./||' | LC_ALL=C sort |
+    while IFS= read -r f; do sha256sum -- "$f"; done) >"$tmp/.td6-empreintes"
+
+rm -rf "$dest"
+mv "$tmp" "$dest"
+trap - EXIT
+echo "Sujet écrit dans $dest : $n fichiers, sans solutions/, mutants ni copies hostiles."
+echo "Pour en faire un dépôt : cd $dest && git init && git add -A && git commit -m 'TD6'"

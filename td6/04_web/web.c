@@ -1,0 +1,288 @@
+/*
+ * web.c — chapitre 04 : ce que les trois serveurs web partagent (voir
+ * web.h).
+ */
+#include "web.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commun.h"
+#include "ligne.h"
+#include "signaux.h"
+
+#define DEFAULT_PORT 5000
+#define MAX_COMIC 300          /* on tire un numéro entre 1 et 300 */
+#define MAX_BODY (1 << 20)     /* une réponse de l'API plus grosse est refusée */
+
+char *g_api;
+atomic_bool g_stopping;
+
+/* Graine du tirage au hasard : partagée par tous les threads, et rand_r la
+ * modifie à chaque tirage. Le verrou empêche deux threads de la modifier en
+ * même temps. */
+static pthread_mutex_t g_random_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int g_random_seed;
+
+/* ---- Appeler l'API ---------------------------------------------------- */
+
+/* Numéro de bande au hasard entre 1 et MAX_COMIC, sauf 404 : xkcd n'a
+ * jamais publié de bande n°404 (cela compte si on élargit l'intervalle). */
+char *random_comic_url(void)
+{
+    size_t len = strlen(g_api) + 32;
+    char *url = Malloc(len);
+    int n;
+
+    Pthread_mutex_lock(&g_random_lock);
+    do
+        n = rand_r(&g_random_seed) % MAX_COMIC + 1;
+    while (n == 404);
+    Pthread_mutex_unlock(&g_random_lock);
+    snprintf(url, len, "%s/%d/info.0.json", g_api, n);
+    return url;
+}
+
+size_t collect_bytes(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    struct buffer *body = userdata;
+    size_t n = size * nmemb;
+    char *bigger;
+
+    if (body->len + n > MAX_BODY)
+        return 0;
+    bigger = realloc(body->data, body->len + n + 1);
+    if (bigger == NULL)
+        return 0;
+    memcpy(bigger + body->len, data, n);
+    body->data = bigger;
+    body->len += n;
+    body->data[body->len] = '\0';
+    return n;
+}
+
+int stop_if_asked(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                  curl_off_t ulnow)
+{
+    (void)clientp, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return atomic_load(&g_stopping) ? 1 : 0;
+}
+
+char *extract_img(const struct buffer *body, const char *url, char *error, size_t error_size)
+{
+    json_error_t parse_error;
+    char *img = NULL;
+
+    /* TODO: Analyser le JSON et y prendre « img », qui doit être une chaîne. */
+    /*       (JSON invalide ou « img » absent : la raison va dans error, et l'on */
+    /*        renvoie NULL ; la valeur est copiée, car libérer l'arbre JSON libère */
+    /*        aussi ses chaînes ; voir la documentation de jansson, « Decoding ») */
+    (void)body;
+    (void)parse_error;
+    snprintf(error, error_size, "%s : « img » pas encore extrait du JSON (à écrire)", url);
+    return img;
+}
+
+/* ---- Construire les réponses ----------------------------------------- */
+
+#define PAGE_START "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">" \
+                   "<title>%s</title></head><body>\n"
+#define PAGE_END "</body></html>\n"
+
+void html_escape(FILE *page, const char *text)
+{
+    /* TODO: Remplacer les cinq caractères spéciaux du HTML par leurs entités. */
+    /*       (& < > " et ' ont chacun leur entité nommée ou numérique ; tous les */
+    /*        autres caractères passent tels quels) */
+    fputs(text, page);
+}
+
+/* Envoie `html` (alloué par malloc ; libmicrohttpd le libérera) avec le
+ * statut donné. */
+static enum MHD_Result answer(struct MHD_Connection *conn, unsigned int status, char *html,
+                              size_t size)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(size, html, MHD_RESPMEM_MUST_FREE);
+    enum MHD_Result queued;
+
+    if (response == NULL) {
+        free(html);
+        return MHD_NO;   /* ferme la connexion */
+    }
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    queued = MHD_queue_response(conn, status, response);
+    MHD_destroy_response(response);   /* libmicrohttpd garde sa propre référence */
+    return queued;
+}
+
+/* Une courte page d'erreur en français. */
+enum MHD_Result answer_error(struct MHD_Connection *conn, unsigned int status, const char *message)
+{
+    char *html = NULL, title[32];
+    size_t size = 0;
+    FILE *page = open_memstream(&html, &size);
+
+    if (page == NULL)
+        return MHD_NO;
+    snprintf(title, sizeof title, "Erreur %u", status);
+    fprintf(page, PAGE_START "<h1>%s</h1>\n<p>", "fr", title, title);
+    html_escape(page, message);
+    fputs("</p>\n" PAGE_END, page);
+    if (fclose(page) != 0) {
+        free(html);
+        return MHD_NO;
+    }
+    return answer(conn, status, html, size);
+}
+
+enum MHD_Result answer_comics(struct MHD_Connection *conn, double seconds, char **imgs,
+                              size_t count)
+{
+    char *html = NULL;
+    size_t size = 0;
+    FILE *page = open_memstream(&html, &size);
+
+    if (page == NULL)
+        return MHD_NO;
+    fprintf(page, PAGE_START "Time taken: %.3f<br><br>\n", "en", "xkcd", seconds);
+    for (size_t i = 0; i < count; i++) {
+        fputs("<img src=\"", page);
+        html_escape(page, imgs[i]);
+        fputs("\" alt=\"xkcd\"><br><br>\n", page);
+    }
+    fputs(PAGE_END, page);
+    if (fclose(page) != 0) {
+        free(html);
+        return MHD_NO;
+    }
+    return answer(conn, MHD_HTTP_OK, html, size);
+}
+
+bool request_ready(struct MHD_Connection *conn, const char *method, size_t *upload_data_size,
+                   void **req_cls, void *first, enum MHD_Result *result)
+{
+    *result = MHD_YES;
+    if (*req_cls == NULL) {   /* en-têtes arrivés : on répondra au dernier appel */
+        *req_cls = first;
+        return false;
+    }
+    if (*upload_data_size != 0) {   /* un corps (POST...) : on l'ignore */
+        *upload_data_size = 0;
+        return false;
+    }
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        *result = answer_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+                               "Méthode refusée : ce serveur n'accepte que GET et HEAD.");
+        return false;
+    }
+    return true;
+}
+
+/* ---- Le programme ----------------------------------------------------- */
+
+static void help(const char *prog, const char *about)
+{
+    printf("usage : %s [PORT]\n"
+           "%s\n"
+           "  PORT         le port d'écoute sur 127.0.0.1, de 0 à 65535 (par défaut %d ;\n"
+           "               0 = un port libre, affiché sur la première ligne)\n"
+           "  -h, --help   cette aide\n"
+           "L'API vient de $XKCD_API (par défaut $TD6_SERVER/xkcd, le serveur local).\n",
+           prog, about, DEFAULT_PORT);
+    exit(0);
+}
+
+/* Le port demandé en argument, ou DEFAULT_PORT. */
+static uint16_t parse_port(int argc, char **argv, const char *about)
+{
+    static const struct option longs[] = { { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
+    const char *prog = td6_program_name(argv[0]);
+    int opt;
+
+    opterr = 0;   /* nos messages d'erreur, en français */
+    while ((opt = getopt_long(argc, argv, "+h", longs, NULL)) != -1) {
+        if (opt == 'h')
+            help(prog, about);
+        td6_bad_option(prog, argv, NULL);
+    }
+    if (argc - optind > 1)
+        td6_usage_error(prog, "un seul argument attendu (PORT), pas %d", argc - optind);
+    if (argc - optind == 0)
+        return DEFAULT_PORT;
+    return (uint16_t)td6_parse_long(prog, "PORT", argv[optind], 0, 65535);
+}
+
+/* $XKCD_API sans « / » final, ou l'API du serveur local. */
+static char *api_base(void)
+{
+    const char *env = getenv("XKCD_API");
+    size_t len = env != NULL && *env != '\0' ? strlen(env) + 1 : strlen(td6_server()) + 6;
+    char *base = Malloc(len);
+
+    if (env != NULL && *env != '\0')
+        snprintf(base, len, "%s", env);
+    else
+        snprintf(base, len, "%s/xkcd", td6_server());
+    len = strlen(base);
+    while (len > 0 && base[len - 1] == '/')
+        base[--len] = '\0';
+    return base;
+}
+
+web_program web_start(int argc, char **argv, const char *about)
+{
+    web_program w = { td6_program_name(argv[0]), parse_port(argc, argv, about),
+                      td6_block_stop_signals() };
+
+    /* Une fois par programme, avant tout thread. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "%s : curl_global_init a échoué\n", w.prog);
+        exit(1);
+    }
+    json_object_seed(0);   /* jansson tire sa graine ici, pas dans deux threads à la fois */
+    g_api = api_base();
+    g_random_seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+    return w;
+}
+
+bool web_announce(web_program *w, struct MHD_Daemon *daemon, const char *routes)
+{
+    if (daemon == NULL) {
+        fprintf(stderr, "%s : impossible d'écouter sur 127.0.0.1:%u (port déjà pris ?)\n",
+                w->prog, w->port);
+        free(g_api);
+        curl_global_cleanup();
+        return false;
+    }
+    w->port = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    printf("http://127.0.0.1:%u\n", w->port);   /* première ligne : l'adresse */
+    fflush(stdout);
+    fprintf(stderr, "Ouvrez http://127.0.0.1:%u%s ; API : %s ; Ctrl-C pour arrêter.\n", w->port,
+            routes, g_api);
+    return true;
+}
+
+int web_wait(web_program *w)
+{
+    int sig;
+
+    sigwait(&w->stop_signals, &sig);
+    atomic_store(&g_stopping, true);   /* les transferts en cours s'interrompent */
+    return sig;
+}
+
+void web_finish(web_program *w, int sig)
+{
+    fprintf(stderr, "%s : arrêté (%s).\n", w->prog, sig == SIGINT ? "Ctrl-C" : "SIGTERM");
+    free(g_api);
+    curl_global_cleanup();
+}

@@ -1,0 +1,110 @@
+/*
+ * web.h — chapitre 04 : ce que les trois serveurs web partagent.
+ *
+ * hello.c, hello2.c et evenementiel.c répondent aux mêmes adresses avec
+ * les mêmes pages ; seule change la manière d'attendre l'API (en bloquant,
+ * en même temps avec une multi-poignée, ou sans bloquer aucun thread). Ce
+ * qui est commun est ici, écrit une fois : lire la ligne de commande et
+ * démarrer, tirer une bande au hasard, recevoir une réponse, lire le JSON
+ * de l'API, construire les pages (en échappant le HTML), s'arrêter sur
+ * Ctrl-C.
+ */
+#ifndef WEB_H
+#define WEB_H
+
+#include <curl/curl.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define COMIC_COUNT 5    /* bandes de /comic2 (et de /comic pour hello2, evenementiel) */
+#define ERROR_SIZE 512
+
+/* ---- Ce que partagent les threads ------------------------------------ */
+
+/* Base de l'API : écrite par web_start AVANT le démarrage du serveur, puis
+ * seulement lue par les threads. Aucun verrou n'est donc nécessaire (la
+ * création d'un thread « voit » tout ce qui précède). */
+extern char *g_api;
+
+/* Passe à true quand main reçoit Ctrl-C ou SIGTERM ; lu par les transferts
+ * en cours (stop_if_asked), qui s'interrompent. Une variable atomique
+ * suffit : c'est un simple drapeau, lu et écrit d'un seul coup. */
+extern atomic_bool g_stopping;
+
+/* ---- Appeler l'API ---------------------------------------------------- */
+
+/* Réponse de l'API, accumulée morceau par morceau. Privée à un transfert. */
+struct buffer {
+    char *data;
+    size_t len;
+};
+
+/* L'adresse JSON d'une bande tirée au hasard (à libérer). Le tirage est
+ * protégé par un verrou : plusieurs threads peuvent l'appeler ensemble. */
+char *random_comic_url(void);
+
+/* Pour CURLOPT_WRITEFUNCTION (userdata : une struct buffer) : ajoute le
+ * morceau reçu au tampon ; refuse une réponse de plus de 1 Mio. */
+size_t collect_bytes(char *data, size_t size, size_t nmemb, void *userdata);
+
+/* Pour CURLOPT_XFERINFOFUNCTION : interrompt le transfert quand g_stopping
+ * passe à true. libcurl l'appelle au moins une fois par seconde : un arrêt
+ * du serveur n'attend pas une API muette. */
+int stop_if_asked(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                  curl_off_t ulnow);
+
+/* Prend le champ « img » dans la réponse JSON de l'API. Renvoie une copie
+ * à libérer, ou NULL (la raison est dans `error`). */
+char *extract_img(const struct buffer *body, const char *url, char *error, size_t error_size);
+
+/* ---- Construire les réponses ----------------------------------------- */
+
+/* Écrit `text` dans la page en remplaçant les caractères qui ont un sens
+ * en HTML : sans cela, une valeur venue de l'API pourrait fermer l'attribut
+ * src et injecter sa propre balise (<script> ...). */
+void html_escape(FILE *page, const char *text);
+
+/* Une courte page d'erreur en français, avec le statut HTTP donné. */
+enum MHD_Result answer_error(struct MHD_Connection *conn, unsigned int status,
+                             const char *message);
+
+/* La page du cours : le temps pris, puis les images. */
+enum MHD_Result answer_comics(struct MHD_Connection *conn, double seconds, char **imgs,
+                              size_t count);
+
+/* Le début commun des gestionnaires de requête : true si la requête est
+ * prête à recevoir une réponse (en-têtes vus, corps éventuel ignoré, GET ou
+ * HEAD) ; sinon *result dit quoi rendre à libmicrohttpd. Au premier appel,
+ * *req_cls reçoit `first` (une marque, ou l'état de la requête). */
+bool request_ready(struct MHD_Connection *conn, const char *method, size_t *upload_data_size,
+                   void **req_cls, void *first, enum MHD_Result *result);
+
+/* ---- Le programme ----------------------------------------------------- */
+
+typedef struct {
+    const char *prog;       /* le nom du programme, pour ses messages */
+    uint16_t port;
+    sigset_t stop_signals;  /* SIGINT, SIGTERM : bloqués, attendus par web_wait */
+} web_program;
+
+/* « [PORT] » (-h, --help : l'aide) ; puis, avant tout thread : signaux
+ * bloqués, curl_global_init, graine de jansson, g_api, graine du tirage.
+ * `about` dit en une ligne ce que fait le programme. */
+web_program web_start(int argc, char **argv, const char *about);
+
+/* Affiche l'adresse du serveur (la première ligne, lue par les tests) ;
+ * daemon == NULL : dit que le port est pris, libère tout, renvoie false. */
+bool web_announce(web_program *w, struct MHD_Daemon *daemon, const char *routes);
+
+/* Attend Ctrl-C ou SIGTERM, puis lève g_stopping. Renvoie le signal. */
+int web_wait(web_program *w);
+
+/* Après l'arrêt du serveur : le dit, et libère ce que web_start a pris. */
+void web_finish(web_program *w, int sig);
+
+#endif
