@@ -146,17 +146,53 @@ static size_t mark_descendants(const proc_entry *all, size_t n, bool *in_tree, p
 
 /* Ce que le test garde en vie : le serveur local et les programmes lancés
  * par td6_spawn. */
+/* Le parent de `pid` lu dans /proc/pid/stat, -1 s'il a disparu. */
+static pid_t parent_of(const char *pid)
+{
+    char path[300], buf[512], *close_paren;
+    int fd, ppid;
+    ssize_t len;
+
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0)
+        return -1;
+    buf[len] = '\0';
+    close_paren = strrchr(buf, ')');
+    if (close_paren == NULL || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+        return -1;
+    return (pid_t)ppid;
+}
+
+/* Un enfant vient d'être créé : son pid est presque toujours plus grand
+ * que celui de son parent (les pid croissent), on ne lit donc que ceux-là,
+ * peu nombreux ; tous, si les pid ont fait le tour. */
 pid_t child_of(pid_t parent)
 {
-    proc_entry *all;
-    size_t n = proc_snapshot(&all);
-    pid_t child = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        pid_t child = 0;
 
-    for (size_t i = 0; i < n && child == 0; i++)
-        if (all[i].ppid == parent)
-            child = all[i].pid;
-    free(all);
-    return child;
+        if (d == NULL)
+            return 0;
+        while (child == 0 && (e = readdir(d)) != NULL) {
+            pid_t pid = (pid_t)atoi(e->d_name);
+
+            if (pid <= 0 || (pass == 0 && pid <= parent))
+                continue;
+            if (parent_of(e->d_name) == parent)
+                child = pid;
+        }
+        closedir(d);
+        if (child != 0)
+            return child;
+    }
+    return 0;
 }
 
 size_t keep_list(pid_t *keep)
