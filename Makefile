@@ -59,7 +59,7 @@ PROGRAMS := $(call programs,$(SRC))
 SERVEUR := $(BUILD)/serveur/serveur
 SUITES := $(patsubst %,$(BUILD)/tests/%/suite,$(EXOS))
 BILAN := $(BUILD)/tests/bilan
-HARNESS := tests/lib/harnais.c tests/lib/principal.c tests/lib/ligne_de_commande.c
+HARNESS := $(filter-out tests/lib/bilan.c,$(wildcard tests/lib/*.c))
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 COMMUN := $(wildcard commun/*.c)
 COMMUN_H := $(wildcard commun/*.h)
@@ -103,7 +103,7 @@ $(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN) $(COMMUN_H)
 	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
-$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) tests/lib/td6_test.h
+$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) $(wildcard tests/lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
 	    $(filter %.c,$^) -o $@ $(TEST_LIBS)

@@ -4,7 +4,8 @@
 # Check, gnuplot (pour `make images`), xmllint et jq (make check vérifie
 # que junit.xml et resultats.json restent valides), MPICH (mpicc,
 # mpiexec : chapitre 07) et, sous Linux, inotifywait (pour `make suivre`,
-# qui sinon regarde td6/ toutes les 2 s).
+# qui sinon regarde td6/ toutes les 2 s) et bubblewrap (le bac à sable où
+# tournent les programmes notés).
 #
 # Appelé par le Makefile avant la première compilation. Sur Debian/Ubuntu,
 # les paquets manquants sont installés en une seule étape annoncée (apt-get,
@@ -42,6 +43,7 @@ if [ "${1:-}" != --python ]; then
     # MPICH : le moteur de messages du chapitre 07 (mpicc compile, mpiexec lance).
     command -v mpicc >/dev/null 2>&1 && command -v mpiexec >/dev/null 2>&1 || missing+=(mpich)
     [ "$(uname -s)" != Linux ] || command -v inotifywait >/dev/null 2>&1 || missing+=(inotifywait)
+    [ "$(uname -s)" = Linux ] && ! command -v bwrap >/dev/null 2>&1 && missing+=(bwrap)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -59,6 +61,7 @@ debian_package() {
         jq) echo jq ;;
         mpich) echo "mpich libmpich-dev" ;;
         inotifywait) echo inotify-tools ;;
+        bwrap) echo bubblewrap ;;
         python3) echo python3 ;;
         requests | aiohttp | flask | httpx | asgiref) echo "python3-$1" ;;
     esac
@@ -99,5 +102,5 @@ elif [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null 2>&1; then
     exit 1
 fi
 echo "Aucun gestionnaire de paquets reconnu. Installez : ${missing[*]}" >&2
-echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox libxml2-utils jq mpich libmpich-dev inotify-tools)" >&2
+echo "(sur Debian/Ubuntu : apt-get install -y gcc make pkg-config libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev check libsubunit-dev gnuplot-nox libxml2-utils jq mpich libmpich-dev inotify-tools bubblewrap)" >&2
 exit 1

@@ -53,11 +53,17 @@ if [ $# -eq 0 ]; then
     exit 2
 fi
 copies=$(cd "$copies" && pwd)
-# Point d'accroche du bac à sable : quand les programmes ne peuvent pas être
-# isolés, la notation d'une classe est refusée ici, avant toute copie, sauf
-# SANS_BAC_A_SABLE=1 ; le tableau de chaque copie le dit alors en une ligne
-# (fichier « bac-a-sable-absent » dans son dossier de résultats, lu par
+# Le bac à sable : quand les programmes ne peuvent pas être isolés (voir
+# tests/lib/bac_a_sable.c ; la suite le sonde), la notation d'une classe
+# est refusée ici, avant toute copie, sauf SANS_BAC_A_SABLE=1 ; le tableau
+# de chaque copie le dit alors en une ligne (fichier « bac-a-sable-absent »
+# dans son dossier de résultats, déposé par la suite, lu par
 # tests/lib/bilan.c).
+if [ "${SANS_BAC_A_SABLE:-0}" = 0 ] &&
+        ! why=$(TD6_SONDE_BAC_A_SABLE=1 "$build/tests/$1/suite" 2>&1); then
+    echo "noter-classe : bac à sable indisponible ($why) : le code des étudiants tournerait avec vos droits. Installez bubblewrap (scripts/dependances.sh) et autorisez les espaces de noms, ou notez quand même avec « make noter-classe SANS_BAC_A_SABLE=1 »." >&2
+    exit 2
+fi
 mkdir -p "$classe/copies" "$classe/resultats"
 csv=$classe/notes.csv
 tmp_csv=$classe/notes.csv.tmp-$$

@@ -20,7 +20,12 @@
 #      anglais de Check : « timeout expired », « Received signal »...) ;
 #   3. qu'elle finisse en moins de $TD6_HOSTILES_LIMITE_S secondes (60) ;
 #   4. qu'aucun processus ne survive : tout ce qu'elle a lancé porte une
-#      variable TD6_MARQUE unique, cherchée ensuite dans /proc/*/environ.
+#      variable TD6_MARQUE unique, cherchée ensuite dans /proc/*/environ ;
+#   5. « @sentinelle <nom> » : qu'aucun fichier <nom> n'ait été écrit (dans
+#      le dépôt, les dossiers au-dessus, $HOME, /tmp) et qu'aucun résultat
+#      de build/ ne contienne <nom>. « @bac-a-sable » : la copie attaque le
+#      bac à sable ; sans lui (SANS_BAC_A_SABLE, pas de bwrap), elle est
+#      sautée, et elle ne tente rien.
 # Enfin, chaque test de chaque suite doit avoir son indice (section
 # « ### <test> » sous « ## <exercice> » dans indices.fr.md, pour make
 # indice).
@@ -133,10 +138,33 @@ for h in "${hostiles[@]}"; do
     fi
 done
 
+# Les fichiers <nom> écrits hors du bac à sable (et build/ qui en parle).
+written_outside() {
+    local dir=$PWD
+    {
+        find "$PWD" -name "$1" 2>/dev/null
+        while [ "$dir" != / ]; do
+            dir=$(dirname "$dir")
+            find "$dir" -maxdepth 1 -name "$1" 2>/dev/null
+        done
+        find "${HOME:-/nonexistent}" /tmp -maxdepth 1 -name "$1" 2>/dev/null
+        grep -rlF --include='*.json' --include='*.txt' --include='*.tap' --include='*.xml' \
+            --include='*.csv' -- "$1" "$build" 2>/dev/null
+    } | sort -u | tr '\n' ' '
+}
+sandbox=1
+{ [ -n "${SANS_BAC_A_SABLE:-}" ] && [ "${SANS_BAC_A_SABLE}" != 0 ]; } && sandbox=0
+command -v bwrap >/dev/null 2>&1 || sandbox=0
+
 for h in "${hostiles[@]}"; do
     exo=$(basename "$(dirname "$h")")
     file=$(nom_mutant "$h")
     bin=$(dossier_binaires "$verif/copies/$file" "$exo")
+    sentinel=$(sed -n 's/.*@sentinelle[[:space:]]\+\([^[:space:]]\+\).*/\1/p' "$h" | head -n 1)
+    if grep -q '@bac-a-sable' "$h" && [ "$sandbox" = 0 ]; then
+        echo "  - hostile $exo/$file sautée : pas de bac à sable (SANS_BAC_A_SABLE ou bwrap absent)"
+        continue
+    fi
     dir=$verif/$exo/$file
     mkdir -p "$dir"
     mark=hostile-$$-$file
@@ -170,6 +198,12 @@ for h in "${hostiles[@]}"; do
     [ -n "$english" ] && problems+=("message anglais de Check : « $english »")
     plus_grand "$elapsed" "$limit" && problems+=("trop long : ${elapsed%.*} s > $limit s")
     [ -n "$left" ] && problems+=("processus restants : $left")
+    if [ -n "$sentinel" ]; then
+        found=$(written_outside "$sentinel")
+        [ -n "$found" ] && problems+=("écrit hors du bac à sable : $found")
+        grep -q '"bac_a_sable": false' "$dir/resultats.json" 2>/dev/null &&
+            problems+=("le bac à sable n'était pas actif")
+    fi
     if plus_grand "$elapsed" "$longest"; then
         longest=$elapsed
         longest_name="$exo/$file"
@@ -179,6 +213,7 @@ for h in "${hostiles[@]}"; do
     if [ ${#problems[@]} -eq 0 ]; then
         printf "  ✔ hostile %s/%s refusé en %.1f s (%s/%s tests en échec), rien ne reste\n" \
             "$exo" "$file" "$elapsed" "${fails:-?}" "${total:-?}"
+        [ -n "$sentinel" ] && echo "      aucun fichier « $sentinel » écrit hors du bac à sable"
     else
         bad=$((bad + 1))
         printf "  ✘ hostile %s/%s (%.1f s) : %s\n" "$exo" "$file" "$elapsed" \

@@ -12,6 +12,12 @@
  * TD6_LISTER=1 ou --liste : affiche seulement « nom<TAB>description » de chaque test
  * (pour make indice et make noter-classe), sans rien lancer.
  * Code de sortie : 0 si tous les tests passent, 1 sinon.
+ * SANS_BAC_A_SABLE=1 : les programmes tournent hors du bac à sable (voir
+ * bac_a_sable.c) ; le JSON le dit (« bac_a_sable » : false, et pourquoi
+ * dans « bac_a_sable_etat »), la sortie aussi (une ligne « ⚠ »).
+ * « suite --td6-init FD PROGRAMME... » : l'init du bac à sable.
+ * TD6_SONDE_BAC_A_SABLE=1 : dit seulement si le bac à sable est
+ * disponible (« actif », ou pourquoi pas ; code 0 ou 1), sans rien lancer.
  *
  * Rien ne survit à un test : ce processus est « subreaper »
  * (PR_SET_CHILD_SUBREAPER), donc tout processus lancé par un test et resté
@@ -20,7 +26,7 @@
  * Check, qui tourne dans ce processus). Il crée aussi le dossier d'état
  * $TD6_ETAT où le harnais note les programmes déjà bloqués (récidive).
  */
-#include "td6_test.h"
+#include "interne.h"
 #include "texte.h"
 
 #include <dirent.h>
@@ -166,8 +172,9 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
         free(clean);
     }
     free(results);
-    root = json_pack("{s:s, s:s, s:i, s:i, s:o}", "exercice", exo, "source", source,
-                     "reussis", passed, "total", n, "tests", tests);
+    root = json_pack("{s:s, s:s, s:i, s:i, s:o, s:b, s:s}", "exercice", exo, "source", source,
+                     "reussis", passed, "total", n, "tests", tests, "bac_a_sable",
+                     sandbox_enabled(), "bac_a_sable_etat", sandbox_reason());
     js = open_output(out, ".json");
     if (js != NULL) {
         json_dumpf(root, js, JSON_INDENT(2));
@@ -177,6 +184,24 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
         fclose(txt);
     json_decref(root);
     return passed == n ? 0 : 1;
+}
+
+/* Écrit « bac-a-sable-absent » (la raison) à côté des résultats `out`
+ * (chemin sans extension) ; false s'il n'y a pas de tel dossier. */
+static bool flag_no_sandbox(const char *out)
+{
+    char path[4096];
+    const char *slash = out != NULL ? strrchr(out, '/') : NULL;
+    FILE *f;
+
+    if (slash == NULL)
+        return false;
+    snprintf(path, sizeof path, "%.*s/bac-a-sable-absent", (int)(slash - out), out);
+    if ((f = fopen(path, "w")) == NULL)
+        return false;
+    fprintf(f, "%s\n", sandbox_reason());
+    fclose(f);
+    return true;
 }
 
 /* Le dossier d'état de cette exécution (récidive), effacé à la fin. */
@@ -208,6 +233,9 @@ int main(int argc, char **argv)
     SRunner *sr;
     int rc;
 
+    /* Relancée par bwrap comme pid 1 du bac à sable (voir bac_a_sable.c). */
+    if (argc > 1 && strcmp(argv[1], "--td6-init") == 0)
+        return td6_sandbox_init(argc, argv);
     exo = exo != NULL ? exo : "?";
     source = source != NULL ? source : "?";
     s = suite_create(exo);
@@ -216,6 +244,13 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n_registered; i++)
             printf("%s\t%s\n", registered[i].name, registered[i].description);
         return 0;
+    }
+    /* Avant tout thread et tout test : le réseau privé et le bac à sable
+     * valent pour toute la suite. */
+    sandbox_setup_suite();
+    if (getenv("TD6_SONDE_BAC_A_SABLE") != NULL) {
+        printf("%s\n", sandbox_reason());
+        return sandbox_enabled() ? 0 : 1;
     }
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     snprintf(state_dir, sizeof state_dir, "%s/td6-etat-XXXXXX",
@@ -227,6 +262,13 @@ int main(int argc, char **argv)
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);
     printf("%s (%s)\n", exo, source);
+    /* Sans bac à sable, le tableau des notes le dit en une ligne (il lit
+     * « bac-a-sable-absent » dans le dossier des résultats) ; une suite
+     * lancée seule le dit elle-même. */
+    if (!sandbox_enabled() && !flag_no_sandbox(getenv("TD6_RESULTATS")))
+        printf("  ⚠ bac à sable indisponible : %s. Les programmes tournent sans protection "
+               "(fichiers, processus du correcteur) : cette note n'est pas sûre.\n",
+               sandbox_reason());
     fflush(stdout);
     srunner_run_all(sr, CK_SILENT);
     td6_sweep();

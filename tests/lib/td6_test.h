@@ -30,6 +30,16 @@
  * balaie après chaque test (voir td6_run et td6_sweep). Les copies
  * hostiles de tests/hostiles/ (boucle, interblocage, inondation, fork sans
  * fin, serveur muet...) le prouvent dans make check.
+ *
+ * Bac à sable : chaque programme lancé par td6_run ou td6_spawn tourne dans
+ * bubblewrap (voir bac_a_sable.c) : fichiers en lecture seule sauf un /tmp
+ * à lui (son dossier courant) et le fichier $TD6_TRACE que le test lui
+ * donne, loopback seule, son propre espace de pid, aucune variable TD6_
+ * du correcteur hors celles que le test passe. Une suite n'a rien à
+ * changer : td6_result.pid est le pid que le programme voit (celui de ses
+ * traces), td6_process.pid un processus que le test peut signaler et
+ * attendre comme le programme (SIGTERM lui est transmis, son code de fin
+ * est celui du programme), td6_thread_count les traduit.
  */
 #ifndef TD6_TEST_H
 #define TD6_TEST_H
@@ -106,7 +116,7 @@ typedef struct {
     int signal;         /* signal qui l'a tué sinon */
     bool not_found;     /* le programme n'existe pas ou n'a pas pu être lancé */
     bool leftovers;     /* des processus lancés par lui vivaient encore à sa fin */
-    pid_t pid;
+    pid_t pid;          /* son pid tel qu'il le voit (getpid, ses traces) */
     /* Ajouts du harnais « copies hostiles » (tests/hostiles/) : */
     bool flooded;       /* arrêté dès que sa sortie a dépassé 8 Mio */
     bool too_many_processes;  /* arrêté : plus de $TD6_MAX_PROCESSUS processus */
@@ -117,6 +127,7 @@ typedef struct {
     bool silent;        /* arrêté car silencieux : ni sortie ni requête (silence_s) */
     bool repeat;        /* déjà bloqué dans un test précédent : silence court */
     double silence_s;   /* silence toléré : 15 s, 3 s en récidive (mis à l'échelle) */
+    bool sandbox_broken; /* le bac à sable n'a pas pu être monté (voir bac_a_sable.c) */
 } td6_result;
 
 /* Lance `name` (argv sans argv[0], terminé par NULL ; NULL = aucun
@@ -169,7 +180,7 @@ void td6_result_free(td6_result *r);
 
 /* Un programme lancé en arrière-plan (un serveur web du chapitre 04). */
 typedef struct {
-    pid_t pid;
+    pid_t pid;           /* à signaler (kill) et attendre (waitpid) comme le programme */
     char *first_line;    /* première ligne de sa sortie standard */
     char out_path[64];   /* fichiers temporaires qui reçoivent ses sorties */
     char err_path[64];
