@@ -426,12 +426,19 @@ preparer_mutant() {
             touches=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$m")
             ;;
         *)
-            # Le programme est inclus, pas copié : ses propres #include
-            # "../..." restent relatifs à son dossier (les copies hostiles
-            # partagent ainsi tests/hostiles/commun/).
+            # Le programme est copié (le Makefile doit y voir son main),
+            # ses #include "../..." réécrits en chemins absolus : ils
+            # restent relatifs à son dossier d'origine (les copies
+            # hostiles partagent ainsi tests/hostiles/commun/).
             touches=$(nom_mutant "$m")
             touches=${touches%%-*}.c
-            printf '#include "%s"\n' "$(realpath "$m")" >"$copie/$touches"
+            sed "s|^\([[:space:]]*#[[:space:]]*include[[:space:]]*\"\)\(\.\./[^\"]*\"\)|\1$(cd "$(dirname "$m")" && pwd)/\2|" \
+                "$m" >"$copie/$touches"
+            # Un main venu d'un fichier inclus (muet.c) : le Makefile ne
+            # reconnaît un programme qu'à sa ligne « int main( ».
+            grep -qE '^[[:space:]]*(int[[:space:]]+)?main[[:space:]]*[(]' "$copie/$touches" ||
+                printf '#if 0\nint main(void); /* repère pour le Makefile : main est inclus */\n#endif\n' \
+                    >>"$copie/$touches"
             ;;
     esac
     for f in $touches; do
