@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "commun.h"
-#include "options.h"
+#include "ligne.h"
 #include "signaux.h"
 
 /* Limite de -m (td6_parse_count refuse au-delà). */
@@ -203,7 +203,7 @@ out_free_transfers:
     return failures;
 }
 
-/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+/* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
 
 static const td6_command_line COMMAND_LINE = {
     .usage = "[-m CONNEXIONS] [URL...]",

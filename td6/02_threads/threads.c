@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "commun.h"
-#include "options.h"
+#include "ligne.h"
 #include "signaux.h"
 
 #define DEFAULT_WORKERS 5   /* le max_workers=5 du cours */
@@ -197,7 +197,7 @@ static int download_all_sites(const url_list *sites, long n_workers)
     return failures;
 }
 
-/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+/* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
 
 static const td6_command_line COMMAND_LINE = {
     .usage = "[-w OUVRIERS] [URL...]",

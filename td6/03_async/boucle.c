@@ -35,7 +35,7 @@
 #include <string.h>
 
 #include "commun.h"
-#include "options.h"
+#include "ligne.h"
 #include "signaux.h"
 
 /* Les états d'une tâche, dans l'ordre où elle les traverse. */
@@ -369,7 +369,7 @@ out_free_transfers:
     return failures;
 }
 
-/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+/* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
 
 static const td6_command_line COMMAND_LINE = {
     .usage = "[URL...]",
