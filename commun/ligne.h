@@ -1,34 +1,58 @@
 /*
- * ligne.h — la ligne de commande, la même pour tous les programmes du TD.
+ * ligne.h — la ligne de commande, la même pour tous les programmes du TD
+ * (et pour le serveur local).
  *
- * Les règles (voir CONTRIBUER.md) : -h / --help affiche l'aide en français
- * sur la sortie standard et quitte avec 0 ; tout autre problème donne une
- * ligne « <nom> : <ce qui ne va pas> » puis « essayez « <nom> --help ». »
- * sur la sortie d'erreur, et le code 2. <nom> est le nom du programme sans
- * son chemin.
+ * Ce n'est pas la leçon : chaque programme décrit ses options dans un
+ * td6_command_line et appelle td6_getopt comme il appellerait getopt_long.
+ * Les règles, une fois pour toutes :
+ *   - -h ou --help : l'aide en français sur la sortie standard, code 0 ;
+ *     première ligne « usage : <nom> <usage> » (le nom sans son chemin) ;
+ *   - toute autre erreur : sur la sortie d'erreur, une ligne
+ *     « <nom> : <ce qui ne va pas> » puis « essayez « <nom> --help ». »,
+ *     code de sortie 2 (erreur d'utilisation) ; jamais le texte anglais de
+ *     getopt ;
+ *   - un argument qui commence par « - » n'est jamais une URL ni un nombre,
+ *     où qu'il soit (« URL -x » est refusé comme option inconnue, « - » seul
+ *     ou « -- -5 » comme argument inattendu) ; « -- » termine les options.
  */
 #ifndef TD6_LIGNE_H
 #define TD6_LIGNE_H
 
-/* Le nom du programme, sans son chemin (« build/.../multiproc » donne
- * « multiproc »). */
-const char *td6_program_name(const char *argv0);
+#include <getopt.h>
 
-/* « <nom> : <message> », puis « essayez « <nom> --help ». » sur stderr, et
- * exit(2). Le message se construit comme avec printf. */
-void td6_usage_error(const char *prog, const char *format, ...)
-    __attribute__((noreturn, format(printf, 2, 3)));
+/* Le texte d'une constante, pour l'écrire dans l'aide :
+ * "de 1 à " TD6_TEXT(MAX_WORKERS) donne "de 1 à 1000". */
+#define TD6_TEXT(x) TD6_TEXT_(x)
+#define TD6_TEXT_(x) #x
 
-/* Le message d'erreur d'une option que getopt a refusée (opterr = 0) :
- * option inconnue, ou option sans sa valeur. Ne revient pas. */
-void td6_bad_option(const char *prog, char **argv, const char *with_value)
-    __attribute__((noreturn));
+typedef struct {
+    const char *usage;     /* ce qui suit le nom : "[-w OUVRIERS] [URL...]" */
+    const char *help;      /* les lignes suivantes de l'aide, chacune finie par \n */
+    const char *shortopts; /* les options courtes, comme pour getopt : "w:" ("" : aucune) */
+    const struct option *longopts;  /* options longues en plus de --help, ou NULL */
+} td6_command_line;
 
-/* Lit un entier de min à max dans `text`, sinon
- * « <nom> : <what> attend un entier entre min et max, pas « text » ». */
-long td6_parse_long(const char *prog, const char *what, const char *text, long min, long max);
+/* Comme getopt_long : renvoie la lettre de l'option suivante (sa valeur est
+ * dans optarg), ou -1 quand il n'y en a plus ; les arguments qui restent
+ * (URL, nombres...) sont alors argv[optind..argc-1]. Traite elle-même -h,
+ * --help, les options inconnues, les valeurs manquantes et « - » seul. */
+int td6_getopt(int argc, char **argv, const td6_command_line *cl);
 
-/* Un ouvrier par cœur en ligne, entre 1 et max. */
+/* Pour un programme sans autre option que -h : lit la ligne de commande et
+ * renvoie l'indice du premier argument (optind). */
+int td6_operands(int argc, char **argv, const td6_command_line *cl);
+
+/* Lit un entier de min à max dans `text` ; sinon, erreur d'utilisation
+ * « <nom> : <what> attend un entier entre min et max, pas « text » ».
+ * `what` nomme l'option ou l'argument : "-w", "N", "PORT"... */
+long td6_cli_long(const char *what, const char *text, long min, long max);
+
+/* Erreur d'utilisation : « <nom> : <message> » puis « essayez « <nom>
+ * --help ». » sur la sortie d'erreur, et fin du programme avec le code 2.
+ * Le message se construit comme avec printf. */
+void td6_cli_error(const char *format, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Le nombre d'ouvriers par défaut : un par cœur en ligne, entre 1 et max. */
 long td6_default_workers(long max);
 
 #endif

@@ -1,16 +1,21 @@
 /*
- * signaux.c — arrêter proprement un serveur à plusieurs threads (voir
- * signaux.h).
+ * signaux.c — SIGPIPE, et arrêter proprement un serveur à plusieurs
+ * threads (voir signaux.h).
  */
 #include "signaux.h"
 
 #include <pthread.h>
 
+void td6_ignore_sigpipe(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+}
+
 sigset_t td6_block_stop_signals(void)
 {
     sigset_t stop_signals;
 
-    signal(SIGPIPE, SIG_IGN);
+    td6_ignore_sigpipe();
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);

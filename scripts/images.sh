@@ -200,7 +200,7 @@ images_cpu() {
     xmax=$(calcul "$(duree_trace "$travail/cseq") * 1.02")
     donnees_par_worker "$travail/cseq" processus >"$travail/cseq.dat"
     dessiner "$travail/cseq.dat" cpu_sequentiel.png \
-        "cpu_sequentiel : les nombres du cours l'un après l'autre, en $(printf '%.2f' "$(duree_trace "$travail/cseq")") s\nun seul cœur travaille ; chaque case est un appel à cpu_bound" \
+        "cpu_sequentiel : ses 20 nombres par défaut (80 000 000 et suivants) l'un après l'autre, en $(printf '%.2f' "$(duree_trace "$travail/cseq")") s\nun seul cœur travaille ; chaque case est un appel à cpu_bound" \
         "" "$xmax"
     if tracer multiproc "$travail/mp" -j "$coeurs" "${nombres[@]}"; then
         donnees_par_worker "$travail/mp" processus >"$travail/mp.dat"

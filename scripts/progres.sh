@@ -41,9 +41,13 @@ tester() {
         "$build/tests/$exo/suite" >"$suivi/$exo.log" 2>&1
 }
 
-# categorie EXO TEST : base, bonus (tests/EXO/bonus.txt) ou hors_note (cli_*).
+# categorie EXO TEST : base, bonus (tests/EXO/bonus.txt) ou hors_note (cli_*
+# et tests/EXO/hors_note.txt : le code fourni), comme tests/lib/bilan.c.
 categorie() {
     case $2 in cli_*) echo hors_note; return ;; esac
+    if [ -f "tests/$1/hors_note.txt" ] && grep -qx -- "$2" "tests/$1/hors_note.txt"; then
+        echo hors_note; return
+    fi
     if [ -f "tests/$1/bonus.txt" ] && grep -qx -- "$2" "tests/$1/bonus.txt"; then
         echo bonus
     else

@@ -4,6 +4,8 @@
 # Appelé par scripts/verifier.sh (donc par `make check`) avec la liste des
 # exercices (tous si elle est vide). Vérifie, pour chaque exercice NN_nom :
 #   1. chaque test de sa suite a sa section « ### test » sous « ## NN_nom »
+#      (sauf les cli_* : make indice leur donne « ### ligne_de_commande »
+#      sous « ## general », commun à tous les programmes)
 #      dans indices.fr.md, faite d'exactement trois temps :
 #      « 1. L'idée : », « 2. Où regarder : », « 3. La forme du code : »
 #      (les lignes en retrait de trois espaces continuent un temps) ;
@@ -65,7 +67,7 @@ for exo in "${exos[@]}"; do
     else
         cat tests/"$exo"/*.c 2>/dev/null | tr '\n' ' ' |
             grep -oE 'td6_add\(\s*s\s*,\s*"[A-Za-z0-9_]+"' | sed -E 's/.*"([A-Za-z0-9_]+)"/\1/'
-    fi | sed "s/^/$exo	/" >>"$travail/tests"
+    fi | grep -v '^cli_' | sed "s/^/$exo	/" >>"$travail/tests"
     sans_commentaires solutions/"$exo"/*.c solutions/"$exo"/*.h 2>/dev/null | appels |
         sed "s/^/$exo	/" >>"$travail/appels"
 done

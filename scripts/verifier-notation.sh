@@ -116,6 +116,9 @@ int main(void)
 }
 EOF
 TD6_DOSSIER_RESULTATS=$t/couleurs/res NO_COLOR=1 scripts/tester.sh "$t/couleurs" "$exo" >"$t/couleurs.log" 2>&1
+# Tous les tests de la suite : les 6 de base et les cli_* (non comptés, mais
+# présents dans chaque rapport).
+tous=$(TD6_LISTER=1 "$build/tests/$exo/suite" 2>/dev/null | wc -l)
 probleme=()
 xmllint --noout "$t/couleurs/junit.xml" 2>"$t/xmllint.log" || probleme+=("junit.xml invalide : $(head -n 3 "$t/xmllint.log")")
 [ "$(xmllint --xpath 'count(//testsuite[@tests and @failures and @errors and @time])' "$t/couleurs/junit.xml" 2>/dev/null)" = 1 ] ||
@@ -123,16 +126,16 @@ xmllint --noout "$t/couleurs/junit.xml" 2>"$t/xmllint.log" || probleme+=("junit.
 [ "$(xmllint --xpath 'count(//failure[@type and @message])' "$t/couleurs/junit.xml" 2>/dev/null)" = \
   "$(xmllint --xpath 'count(//failure)' "$t/couleurs/junit.xml" 2>/dev/null)" ] ||
     probleme+=("junit.xml : un échec sans type ou sans message")
-jq -e ".\"$exo\".tests | length == 6" "$t/couleurs/resultats.json" >/dev/null 2>&1 ||
-    probleme+=("resultats.json invalide ou sans ses 6 tests")
-jq -e '.tests | length == 6' "$t/couleurs/res/$exo.json" >/dev/null 2>&1 ||
+jq -e ".\"$exo\".tests | length == $tous" "$t/couleurs/resultats.json" >/dev/null 2>&1 ||
+    probleme+=("resultats.json invalide ou sans ses $tous tests")
+jq -e ".tests | length == $tous" "$t/couleurs/res/$exo.json" >/dev/null 2>&1 ||
     probleme+=("le JSON de la suite a perdu des tests")
-[ "$(grep -cE '^(not )?ok ' "$t/couleurs/resultats.tap")" -eq 6 ] && grep -qx '1\.\.6' "$t/couleurs/resultats.tap" ||
-    probleme+=("TAP : pas 6 lignes de résultat ou plan différent de 1..6")
+[ "$(grep -cE '^(not )?ok ' "$t/couleurs/resultats.tap")" -eq "$tous" ] && grep -qx "1\.\.$tous" "$t/couleurs/resultats.tap" ||
+    probleme+=("TAP : pas $tous lignes de résultat ou plan différent de 1..$tous")
 LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$t/couleurs/resultats.tap" "$t/couleurs/junit.xml" "$t/couleurs/resultats.json" &&
     probleme+=("un caractère de contrôle brut reste dans les rapports")
 if [ ${#probleme[@]} -eq 0 ]; then
-    bon "sortie pleine d'ESC et d'UTF-8 coupé : JSON (jq), JUnit (xmllint) et TAP valides, 6 tests partout"
+    bon "sortie pleine d'ESC et d'UTF-8 coupé : JSON (jq), JUnit (xmllint) et TAP valides, $tous tests partout"
 else
     mauvais "rapports abîmés par la sortie du programme :" "${probleme[@]}"
 fi
@@ -160,11 +163,11 @@ probleme=()
 grep -q '^Note : 0 / 6$' "$t/casse.log" || probleme+=("tableau : $(grep '^Note' "$t/casse.log")")
 jq -e ".\"$exo\".total == 6 and .\"$exo\".reussis == 0 and .note.total == 6" "$t/casse/resultats.json" >/dev/null 2>&1 ||
     probleme+=("JSON : pas 0 sur 6")
-[ "$(grep -c '^not ok ' "$t/casse/resultats.tap")" -eq 6 ] && grep -qx '1\.\.6' "$t/casse/resultats.tap" ||
-    probleme+=("TAP : pas 6 échecs sur un plan 1..6")
-[ "$(xmllint --xpath 'string(//testsuite/@tests)' "$t/casse/junit.xml" 2>/dev/null)" = 6 ] &&
-    [ "$(xmllint --xpath 'string(//testsuite/@errors)' "$t/casse/junit.xml" 2>/dev/null)" = 6 ] ||
-    probleme+=("JUnit : pas tests=6 errors=6")
+[ "$(grep -c '^not ok ' "$t/casse/resultats.tap")" -eq "$tous" ] && grep -qx "1\.\.$tous" "$t/casse/resultats.tap" ||
+    probleme+=("TAP : pas $tous échecs sur un plan 1..$tous")
+[ "$(xmllint --xpath 'string(//testsuite/@tests)' "$t/casse/junit.xml" 2>/dev/null)" = "$tous" ] &&
+    [ "$(xmllint --xpath 'string(//testsuite/@errors)' "$t/casse/junit.xml" 2>/dev/null)" = "$tous" ] ||
+    probleme+=("JUnit : pas tests=$tous errors=$tous")
 if [ ${#probleme[@]} -eq 0 ]; then
     bon "une copie qui ne compile pas vaut 0 sur ses 6 tests dans le tableau, le JSON, TAP et JUnit"
 else

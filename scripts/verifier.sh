@@ -143,8 +143,11 @@ done
 echo "== Chaque squelette de td6/ échoue à sa suite, et ne marque aucun point"
 for exo in "$@"; do
     # Un test que le squelette passe ne mesure pas le travail de l'étudiant ;
-    # seuls les tests cli_* (la ligne de commande, code donné) ne comptent pas.
-    gratuits=$(sed -n 's/^ok //p' "$verif/td6/$exo.txt" 2>/dev/null | grep -v '^cli_' | paste -sd' ')
+    # seuls les tests du code donné ne comptent pas : cli_* (la ligne de
+    # commande) et ceux de tests/$exo/hors_note.txt (voir tests/lib/bilan.c).
+    gratuits=$(sed -n 's/^ok //p' "$verif/td6/$exo.txt" 2>/dev/null | grep -v '^cli_' |
+        grep -vxF -f <(sed 's/[[:space:]#].*//; /^$/d' "tests/$exo/hors_note.txt" 2>/dev/null) |
+        paste -sd' ')
     if [ "$(rc "td6/$exo")" -eq 0 ]; then
         fail "td6/$exo passe tous les tests alors que c'est un squelette"
     elif [ -n "$gratuits" ]; then

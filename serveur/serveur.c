@@ -86,7 +86,7 @@
 #include <unistd.h>
 
 #include "signaux.h"   /* commun/ : le blocage des signaux d'arrêt */
-#include "options.h"   /* commun/ : la ligne de commande commune */
+#include "ligne.h"   /* commun/ : la ligne de commande commune */
 
 #define PORT_PAR_DEFAUT 8606
 #define LATENCE_PAR_DEFAUT 50       /* millisecondes */
@@ -872,7 +872,7 @@ static void journal_mhd(void *cls, const char *format, va_list args)
 /* Ligne de commande                                                          */
 /* ======================================================================== */
 
-/* Les règles communes à tous les programmes du TD (commun/options.h) :
+/* Les règles communes à tous les programmes du TD (commun/ligne.h) :
  * -h/--help sur la sortie standard, erreurs en français, code 2. */
 static const td6_command_line LIGNE_DE_COMMANDE = {
     .usage = "[-p PORT] [-l LATENCE_MS] [-a ADRESSE] [-v]",

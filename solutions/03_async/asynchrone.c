@@ -25,13 +25,13 @@
  * vol en même temps. Avec -m 10, il vaut 10 et « connexions » aussi.
  */
 #include <curl/curl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "commun.h"
-#include "options.h"
+#include "ligne.h"
+#include "signaux.h"
 
 /* Limite de -m (td6_parse_count refuse au-delà). */
 #define MAX_CONNECTIONS 10000
@@ -175,7 +175,7 @@ static int download_all_sites(const url_list *sites, long max)
         failures = (int)sites->count;
         goto out_free_transfers;
     }
-    /* Avec -m MAX, limiter le nombre de connexions simultanées. */
+    /* Avec -m CONNEXIONS, limiter le nombre de connexions simultanées. */
     if (max > 0)
         curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max);
     for (size_t i = 0; i < sites->count; i++) {
@@ -203,7 +203,7 @@ out_free_transfers:
     return failures;
 }
 
-/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+/* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
 
 static const td6_command_line COMMAND_LINE = {
     .usage = "[-m CONNEXIONS] [URL...]",
@@ -235,9 +235,8 @@ int main(int argc, char **argv)
     int failures, first = parse_options(argc, argv, &max);
 
     /* Une fois par programme, avant tout autre appel à libcurl. */
-    /* Écrire sur une connexion que le serveur a fermée ne doit pas tuer le
-     * programme : l'erreur arrive alors comme un simple échec de la tâche. */
-    signal(SIGPIPE, SIG_IGN);
+    /* CURLOPT_NOSIGNAL : SIGPIPE est à ignorer ici (voir signaux.h). */
+    td6_ignore_sigpipe();
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "curl_global_init a échoué\n");
         return 1;

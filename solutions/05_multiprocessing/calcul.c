@@ -13,7 +13,6 @@
  */
 #include "calcul.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,39 +47,27 @@ unsigned __int128 traced_cpu_bound(long number)
     return value;
 }
 
-static void help(const char *prog, const char *about)
-{
-    printf("usage : %s [-j OUVRIERS] [N...]\n"
-           "%s\n"
-           "  N             un nombre de 0 à %ld : calcule cpu_bound(N), la somme des carrés\n"
-           "                de 0 à N - 1 (sans N : les 20 nombres du cours, à partir de %ld)\n"
-           "  -j OUVRIERS   nombre d'ouvriers, de 1 à %d (par défaut : un par cœur, ici %ld)\n"
-           "  -h, --help    cette aide\n",
-           prog, about, MAX_NUMBER, DEFAULT_BASE, MAX_WORKERS, td6_default_workers(MAX_WORKERS));
-    exit(0);
-}
-
 job parse_arguments(int argc, char **argv, const char *about)
 {
-    static const struct option longs[] = { { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
-    const char *prog = td6_program_name(argv[0]);
+    char help[1024];
+    const td6_command_line cl = { "[-j OUVRIERS] [N...]", help, "j:", NULL };
     job j = { NULL, 0, td6_default_workers(MAX_WORKERS) };
-    int opt;
 
-    opterr = 0; /* nos messages d'erreur, en français */
-    while ((opt = getopt_long(argc, argv, "+hj:", longs, NULL)) != -1) {
-        if (opt == 'h')
-            help(prog, about);
-        if (opt != 'j')
-            td6_bad_option(prog, argv, "j");
-        j.workers = td6_parse_long(prog, "-j (OUVRIERS)", optarg, 1, MAX_WORKERS);
-    }
+    /* L'aide dépend du programme (about) : écrite avant de lire la ligne. */
+    snprintf(help, sizeof help,
+             "%s\n"
+             "  N             un nombre de 0 à %ld : calcule cpu_bound(N), la somme des carrés\n"
+             "                de 0 à N - 1 (sans N : les 20 nombres du cours, à partir de %ld)\n"
+             "  -j OUVRIERS   nombre d'ouvriers, de 1 à %d (par défaut : un par cœur, ici %ld)\n"
+             "  -h, --help    cette aide\n",
+             about, MAX_NUMBER, DEFAULT_BASE, MAX_WORKERS, td6_default_workers(MAX_WORKERS));
+    while (td6_getopt(argc, argv, &cl) == 'j')   /* -h et les erreurs : traités là */
+        j.workers = td6_cli_long("-j (OUVRIERS)", optarg, 1, MAX_WORKERS);
     j.count = optind < argc ? (size_t)(argc - optind) : DEFAULT_COUNT;
     j.numbers = Calloc(j.count, sizeof *j.numbers);
     for (size_t i = 0; i < j.count; i++)
         j.numbers[i] = optind < argc
-                           ? td6_parse_long(prog, "N", argv[optind + (int)i], 0, MAX_NUMBER)
+                           ? td6_cli_long("N", argv[optind + (int)i], 0, MAX_NUMBER)
                            : DEFAULT_BASE + (long)i;
     return j;
 }

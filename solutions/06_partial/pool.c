@@ -138,9 +138,12 @@ int worker_main(lookup_fn lookup)
         }
         fn = lookup(name);
         if (fn == NULL) {
+            /* Python refuse plus tôt, dans le parent, en fork comme en spawn :
+             * pickle n'envoie une fonction que par son nom (README, chapitre 06). */
             snprintf(message, sizeof message, "fonction « %s » introuvable : ce programme neuf "
                      "ne connaît que les fonctions publiées dans son registre, par leur nom "
-                     "(Python dirait : Can't get attribute '%s' on <module '__main__'>)",
+                     "(Python refuse plus tôt, dès le parent : « Can't pickle ... attribute "
+                     "lookup %s on __main__ failed »)",
                      name, name);
             reply_error(STDOUT_FILENO, index, message);
             return 1;

@@ -21,7 +21,7 @@
 #include <stdio.h>
 
 #include "commun.h"
-#include "options.h"
+#include "ligne.h"
 
 /* libcurl appelle cette fonction à chaque morceau de la réponse reçu. On ne
  * garde pas le contenu : on compte seulement les octets. */
@@ -91,7 +91,7 @@ static int download_all_sites(const url_list *sites)
     return failures;
 }
 
-/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+/* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
 
 static const td6_command_line COMMAND_LINE = {
     .usage = "[URL...]",

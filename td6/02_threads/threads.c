@@ -31,7 +31,8 @@
 #include <unistd.h>
 
 #include "commun.h"
-#include "options.h"
+#include "ligne.h"
+#include "signaux.h"
 
 #define DEFAULT_WORKERS 5   /* le max_workers=5 du cours */
 #define MAX_WORKERS 1000
@@ -196,7 +197,7 @@ static int download_all_sites(const url_list *sites, long n_workers)
     return failures;
 }
 
-/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+/* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
 
 static const td6_command_line COMMAND_LINE = {
     .usage = "[-w OUVRIERS] [URL...]",
@@ -232,6 +233,8 @@ int main(int argc, char **argv)
     /* Une fois par programme, AVANT le premier thread : longtemps,
      * curl_global_init n'a pas été sûre si d'autres threads tournaient
      * (elle l'est depuis libcurl 7.84 sur la plupart des systèmes). */
+    /* CURLOPT_NOSIGNAL : SIGPIPE est à ignorer ici (voir signaux.h). */
+    td6_ignore_sigpipe();
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "curl_global_init a échoué\n");
         return 1;

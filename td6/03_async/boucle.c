@@ -30,13 +30,13 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commun.h"
-#include "options.h"
+#include "ligne.h"
+#include "signaux.h"
 
 /* Les états d'une tâche, dans l'ordre où elle les traverse. */
 enum state { NEW, READY, WAITING, DONE };
@@ -369,7 +369,7 @@ out_free_transfers:
     return failures;
 }
 
-/* ---- Ligne de commande (pas la leçon : voir commun/options.h) ---------- */
+/* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
 
 static const td6_command_line COMMAND_LINE = {
     .usage = "[URL...]",
@@ -386,9 +386,8 @@ int main(int argc, char **argv)
     double start, duration;
     int failures, first = td6_operands(argc, argv, &COMMAND_LINE);
 
-    /* Écrire sur une connexion que le serveur a fermée ne doit pas tuer le
-     * programme : l'erreur arrive alors comme un simple échec de la tâche. */
-    signal(SIGPIPE, SIG_IGN);
+    /* CURLOPT_NOSIGNAL : SIGPIPE est à ignorer ici (voir signaux.h). */
+    td6_ignore_sigpipe();
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "curl_global_init a échoué\n");
         return 1;

@@ -4,7 +4,7 @@
  */
 #include "web.h"
 
-#include <getopt.h>
+#include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -188,37 +188,27 @@ bool request_ready(struct MHD_Connection *conn, const char *method, size_t *uplo
 
 /* ---- Le programme ----------------------------------------------------- */
 
-static void help(const char *prog, const char *about)
-{
-    printf("usage : %s [PORT]\n"
-           "%s\n"
-           "  PORT         le port d'écoute sur 127.0.0.1, de 0 à 65535 (par défaut %d ;\n"
-           "               0 = un port libre, affiché sur la première ligne)\n"
-           "  -h, --help   cette aide\n"
-           "L'API vient de $XKCD_API (par défaut $TD6_SERVER/xkcd, le serveur local).\n",
-           prog, about, DEFAULT_PORT);
-    exit(0);
-}
-
 /* Le port demandé en argument, ou DEFAULT_PORT. */
 static uint16_t parse_port(int argc, char **argv, const char *about)
 {
-    static const struct option longs[] = { { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
-    const char *prog = td6_program_name(argv[0]);
-    int opt;
+    char help[1024];
+    const td6_command_line cl = { "[PORT]", help, "", NULL };
+    int first;
 
-    opterr = 0;   /* nos messages d'erreur, en français */
-    while ((opt = getopt_long(argc, argv, "+h", longs, NULL)) != -1) {
-        if (opt == 'h')
-            help(prog, about);
-        td6_bad_option(prog, argv, NULL);
-    }
-    if (argc - optind > 1)
-        td6_usage_error(prog, "un seul argument attendu (PORT), pas %d", argc - optind);
-    if (argc - optind == 0)
+    /* L'aide dépend du programme (about) : écrite avant de lire la ligne. */
+    snprintf(help, sizeof help,
+             "%s\n"
+             "  PORT         le port d'écoute sur 127.0.0.1, de 0 à 65535 (par défaut %d ;\n"
+             "               0 = un port libre, affiché sur la première ligne)\n"
+             "  -h, --help   cette aide\n"
+             "L'API vient de $XKCD_API (par défaut $TD6_SERVER/xkcd, le serveur local).\n",
+             about, DEFAULT_PORT);
+    first = td6_operands(argc, argv, &cl);
+    if (argc - first > 1)
+        td6_cli_error("un seul argument attendu (PORT), pas %d", argc - first);
+    if (argc - first == 0)
         return DEFAULT_PORT;
-    return (uint16_t)td6_parse_long(prog, "PORT", argv[optind], 0, 65535);
+    return (uint16_t)td6_cli_long("PORT", argv[first], 0, 65535);
 }
 
 /* $XKCD_API sans « / » final, ou l'API du serveur local. */
@@ -240,7 +230,7 @@ static char *api_base(void)
 
 web_program web_start(int argc, char **argv, const char *about)
 {
-    web_program w = { td6_program_name(argv[0]), parse_port(argc, argv, about),
+    web_program w = { program_invocation_short_name, parse_port(argc, argv, about),
                       td6_block_stop_signals() };
 
     /* Une fois par programme, avant tout thread. */

@@ -4,7 +4,6 @@
  */
 #include "options.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -17,48 +16,44 @@
 #define MAX_NUMBER 10000000000L   /* 10^10 : la somme reste loin de 2^128 */
 #define MAX_NUMBER2 1000000000L
 
-static void help(const char *prog)
-{
-    printf("usage : %s [-j OUVRIERS] [-k NUMBER2] [--spawn] [--lambda] [N...]\n"
-           "Calcule cpu_bound(N, NUMBER2) pour chaque N sur un pool de processus, NUMBER2\n"
-           "étant lié à l'avance (l'équivalent de functools.partial).\n"
-           "  N             un nombre de 0 à %ld (sans N : les 20 nombres du cours, ×10)\n"
-           "  -j OUVRIERS   nombre d'ouvriers, de 1 à %d (par défaut : un par cœur, ici %ld)\n"
-           "  -k NUMBER2    l'argument lié, de 0 à %ld (par défaut %d)\n"
-           "  --spawn       des ouvriers neufs (posix_spawn) au lieu de copies (fork)\n"
-           "  --lambda      une fonction absente du registre : marche avec fork, pas avec spawn\n"
-           "  -h, --help    cette aide\n",
-           prog, MAX_NUMBER, MAX_WORKERS, td6_default_workers(MAX_WORKERS), MAX_NUMBER2,
-           DEFAULT_NUMBER2);
-    exit(0);
-}
-
 void parse_options(int argc, char **argv, options *opt)
 {
     static const struct option longs[] = {
         { "spawn", no_argument, NULL, 's' },
         { "lambda", no_argument, NULL, 'l' },
-        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *prog = td6_program_name(argv[0]);
+    char help[1024];
+    const td6_command_line cl = { "[-j OUVRIERS] [-k NUMBER2] [--spawn] [--lambda] [N...]",
+                                  help, "j:k:", longs };
     int c;
 
-    opterr = 0;   /* les messages de getopt sont en anglais : les nôtres les remplacent */
+    /* L'aide cite le nombre de cœurs de cette machine : écrite ici. */
+    snprintf(help, sizeof help,
+             "Calcule cpu_bound(N, NUMBER2) pour chaque N sur un pool de processus, NUMBER2\n"
+             "étant lié à l'avance (l'équivalent de functools.partial).\n"
+             "  N             un nombre de 0 à %ld (sans N : les 20 nombres du cours, ×10)\n"
+             "  -j OUVRIERS   nombre d'ouvriers, de 1 à %d (par défaut : un par cœur, ici %ld)\n"
+             "  -k NUMBER2    l'argument lié, de 0 à %ld (par défaut %d)\n"
+             "  --spawn       des ouvriers neufs (posix_spawn) au lieu de copies (fork)\n"
+             "  --lambda      une fonction absente du registre : marche avec fork, pas avec "
+             "spawn\n"
+             "  -h, --help    cette aide\n",
+             MAX_NUMBER, MAX_WORKERS, td6_default_workers(MAX_WORKERS), MAX_NUMBER2,
+             DEFAULT_NUMBER2);
     *opt = (options){ argv[0], (int)td6_default_workers(MAX_WORKERS), DEFAULT_NUMBER2, false,
                       false, NULL, 0 };
-    while ((c = getopt_long(argc, argv, "+hj:k:", longs, NULL)) != -1) {
+    /* td6_getopt traite -h, --help et toute erreur ; restent nos options. */
+    while ((c = td6_getopt(argc, argv, &cl)) != -1) {
         switch (c) {
-        case 'h': help(prog); break;
         case 'j':
-            opt->workers = (int)td6_parse_long(prog, "-j (OUVRIERS)", optarg, 1, MAX_WORKERS);
+            opt->workers = (int)td6_cli_long("-j (OUVRIERS)", optarg, 1, MAX_WORKERS);
             break;
         case 'k':
-            opt->number2 = td6_parse_long(prog, "-k (NUMBER2)", optarg, 0, MAX_NUMBER2);
+            opt->number2 = td6_cli_long("-k (NUMBER2)", optarg, 0, MAX_NUMBER2);
             break;
         case 's': opt->spawn = true; break;
         case 'l': opt->lambda = true; break;
-        default: td6_bad_option(prog, argv, "jk");
         }
     }
     /* Sans nombre : ceux du cours, [5 000 000 + x for x in range(20)], ×10. */
@@ -66,7 +61,7 @@ void parse_options(int argc, char **argv, options *opt)
     opt->numbers = Calloc(opt->count, sizeof *opt->numbers);
     for (size_t i = 0; i < opt->count; i++)
         opt->numbers[i] = optind < argc
-            ? td6_parse_long(prog, "N", argv[optind + (int)i], 0, MAX_NUMBER)
+            ? td6_cli_long("N", argv[optind + (int)i], 0, MAX_NUMBER)
             : DEFAULT_BASE + (long)i;
 }
 

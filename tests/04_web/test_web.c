@@ -639,34 +639,6 @@ static void test_methode_refusee(void)
 
 /* ---- Arguments, démarrage et arrêt ------------------------------------- */
 
-static void test_port_invalide(void)
-{
-    static const char *const bad[][3] = {
-        { "abc", NULL }, { "70000", NULL }, { "-1", NULL }, { "80x", NULL }, { "1", "2", NULL },
-    };
-
-    for (int i = 0; i < N_PROGS; i++) {
-        for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-            td6_result r = td6_run(PROGS[i], (const char *const *)bad[k], NULL, 3);
-            char args[32];
-
-            snprintf(args, sizeof args, "%s%s%s", bad[k][0], bad[k][1] ? " " : "",
-                     bad[k][1] ? bad[k][1] : "");
-            ck_assert_msg(!r.timed_out,
-                          "%s %s : un port invalide doit arrêter le programme tout de suite "
-                          "(message d'usage, code 2), pas démarrer le serveur.", PROGS[i], args);
-            td6_require_finished(&r, PROGS[i]);
-            ck_assert_msg(r.status == 2 && strstr(r.err, "--help") != NULL,
-                          "%s %s : attendu sur stderr ce qui ne va pas, puis « essayez « %s "
-                          "--help ». », et le code de sortie 2 (erreur d'utilisation) ; code %d, "
-                          "stderr « %.200s ». Le port "
-                          "est un entier de 0 à 65535, et il y a au plus un argument.",
-                          PROGS[i], args, PROGS[i], r.status, r.err);
-            td6_result_free(&r);
-        }
-    }
-}
-
 /* Un port TCP libre sur 127.0.0.1 (libre à l'instant : on le rend aussitôt). */
 static int free_port(void)
 {
@@ -772,8 +744,6 @@ void td6_register(Suite *s)
             "chemin inconnu : 404, sans appeler l'API", 40);
     td6_add(s, "methode_refusee", test_methode_refusee,
             "POST, PUT, DELETE : 405 ; HEAD : 200", 40);
-    td6_add(s, "port_invalide", test_port_invalide,
-            "port invalide : message d'usage et code 2", 60);
     td6_add(s, "port_donne", test_port_donne,
             "le port donné en argument est celui où le serveur écoute", 40);
     td6_add(s, "arret_propre", test_arret_propre,

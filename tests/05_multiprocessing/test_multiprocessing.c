@@ -525,31 +525,6 @@ static void test_multiproc_ouvrier_tue(void)
     td6_result_free(&r);
 }
 
-/* ---- Arguments --------------------------------------------------------- */
-
-static void test_arguments_invalides(void)
-{
-    static const char *const progs[] = { SEQ, PROC, THREADS };
-    static const char *const bad[][3] = {
-        { "-j", "0", NULL }, { "-j", "beaucoup", NULL }, { "12x", NULL, NULL },
-        { "1", "-3", NULL }, { "-q", NULL, NULL },
-    };
-
-    for (size_t p = 0; p < 3; p++) {
-        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
-            td6_result r = td6_run(progs[p], bad[b], NULL, 10);
-
-            td6_require_finished(&r, progs[p]);
-            ck_assert_msg(r.status == 2 && r.err_len > 0 && td6_count(r.out, "cpu_bound") == 0,
-                          "%s %s %s : argument invalide ; attendu : un message sur stderr, "
-                          "rien de calculé, code de sortie 2 (erreur d'utilisation). Lu : code "
-                          "%d, stderr « %.200s ».", progs[p], bad[b][0],
-                          bad[b][1] != NULL ? bad[b][1] : "", r.status, r.err);
-            td6_result_free(&r);
-        }
-    }
-}
-
 void td6_register(Suite *s)
 {
     td6_add(s, "sequentiel_exact", test_sequentiel_exact,
@@ -572,8 +547,6 @@ void td6_register(Suite *s)
             "multiproc : chaque enfant est attendu, aucun ne survit au programme", 40);
     td6_add(s, "multiproc_ouvrier_tue", test_multiproc_ouvrier_tue,
             "multiproc : un ouvrier tué est signalé, les autres résultats rendus", 30);
-    td6_add(s, "arguments_invalides", test_arguments_invalides,
-            "arguments invalides : message, code 2, rien de calculé", 60);
     td6_add_cli_tests(s, "cpu_sequentiel", "N -j 1 256");
     td6_add_cli_tests(s, "cpu_threads", "N -j 1 256");
     td6_add_cli_tests(s, "multiproc", "N -j 1 256");

@@ -21,8 +21,9 @@
  *   base       compte dans la note (« Note : X / Y ») et dans les points ;
  *   bonus      nommé dans tests/EXO/bonus.txt (« pour aller plus loin ») :
  *              affiché et noté à part, ne coûte rien à la note de base ;
- *   hors_note  nom en cli_* : juge du code fourni (la ligne de commande),
- *              affiché mais compté nulle part.
+ *   hors_note  nom en cli_* (la ligne de commande) ou nommé dans
+ *              tests/EXO/hors_note.txt : juge du code fourni, pas du travail
+ *              de l'étudiant ; affiché mais compté nulle part.
  * Les points suivent le barème de .github/classroom/autograding.json : un
  * exercice rapporte ses points si tous ses tests de base passent (c'est ce
  * que fait Classroom), ses points de bonus si tous ses bonus passent.
@@ -108,15 +109,15 @@ static void load_weights(void)
     json_decref(root);
 }
 
-/* Les noms de tests bonus de l'exercice (tests/EXO/bonus.txt), en objet
- * JSON utilisé comme ensemble. */
-static json_t *load_bonus(const char *exo)
+/* Les noms de tests listés dans tests/EXO/LISTE (bonus.txt, hors_note.txt),
+ * en objet JSON utilisé comme ensemble. */
+static json_t *load_list(const char *exo, const char *list)
 {
     char path[4096], line[256];
     json_t *set = json_object();
     FILE *f;
 
-    snprintf(path, sizeof path, "%s/%s/bonus.txt", env_or("TD6_TESTS", "tests"), exo);
+    snprintf(path, sizeof path, "%s/%s/%s", env_or("TD6_TESTS", "tests"), exo, list);
     f = fopen(path, "r");
     if (f == NULL)
         return set;
@@ -129,11 +130,27 @@ static json_t *load_bonus(const char *exo)
     return set;
 }
 
-static int kind_of(json_t *bonus, const char *name)
+/* Les deux listes d'un exercice : ses bonus, ses tests du code fourni. */
+typedef struct {
+    json_t *bonus, *given;
+} lists;
+
+static lists load_lists(const char *exo)
 {
-    if (strncmp(name, "cli_", 4) == 0)
+    return (lists){ load_list(exo, "bonus.txt"), load_list(exo, "hors_note.txt") };
+}
+
+static void free_lists(lists *l)
+{
+    json_decref(l->bonus);
+    json_decref(l->given);
+}
+
+static int kind_of(const lists *l, const char *name)
+{
+    if (strncmp(name, "cli_", 4) == 0 || json_object_get(l->given, name) != NULL)
         return HORS_NOTE;
-    return json_object_get(bonus, name) != NULL ? BONUS : BASE;
+    return json_object_get(l->bonus, name) != NULL ? BONUS : BASE;
 }
 
 /* Un exercice sans résultats de suite : chaque test de sa liste échoue
@@ -308,7 +325,8 @@ typedef struct {
 /* Range et compte les tests d'un exercice ; écrit ses lignes TAP et JUnit. */
 static void score(outputs *o, const char *dir, const char *exo, json_t *r, count c[N_KINDS])
 {
-    json_t *bonus = load_bonus(exo), *tests = json_object_get(r, "tests"), *t;
+    lists l = load_lists(exo);
+    json_t *tests = json_object_get(r, "tests"), *t;
     long failures = 0, errors = 0;
     char path[4096];
     char *duration;
@@ -324,7 +342,7 @@ static void score(outputs *o, const char *dir, const char *exo, json_t *r, count
         clean_field(t, "description", 400);
         clean_field(t, "message", 4000);
         name = json_string_value(json_object_get(t, "nom"));
-        kind = kind_of(bonus, name);
+        kind = kind_of(&l, name);
         ok = json_is_true(json_object_get(t, "reussi"));
         json_object_set_new(t, "categorie", json_string(kind_names[kind]));
         c[kind].n++;
@@ -350,7 +368,7 @@ static void score(outputs *o, const char *dir, const char *exo, json_t *r, count
         const char *desc = json_string_value(json_object_get(t, "description"));
         const char *msg = json_string_value(json_object_get(t, "message"));
         const char *err = json_string_value(json_object_get(t, "erreur"));
-        int kind = kind_of(bonus, name);
+        int kind = kind_of(&l, name);
         bool ok = json_is_true(json_object_get(t, "reussi"));
         const char *label = kind == BONUS ? " [bonus]" : kind == HORS_NOTE ? " [non compté]" : "";
 
@@ -384,7 +402,7 @@ static void score(outputs *o, const char *dir, const char *exo, json_t *r, count
         fputs("</testcase>\n", o->junit);
     }
     fputs("  </testsuite>\n", o->junit);
-    json_decref(bonus);
+    free_lists(&l);
 }
 
 /* Ouvre DOSSIER/NOM.tmp-PID : le vrai nom ne sera donné qu'une fois le
@@ -535,8 +553,8 @@ int main(int argc, char **argv)
         printf("Bonus, à part (pour aller plus loin) : %ld / %ld tests, %ld / %ld points\n",
                sum[BONUS].ok, sum[BONUS].n, bonus_points, bonus_max);
     if (sum[HORS_NOTE].n > 0)
-        printf("Non comptés (code fourni : ligne de commande) : %ld / %ld\n", sum[HORS_NOTE].ok,
-               sum[HORS_NOTE].n);
+        printf("Non comptés (code fourni, pas le travail de l'étudiant) : %ld / %ld\n",
+               sum[HORS_NOTE].ok, sum[HORS_NOTE].n);
     no_sandbox = flag(argv[1], "bac-a-sable-absent");
     if (no_sandbox != NULL)
         printf("⚠ Bac à sable indisponible : les programmes ont tourné sans isolement%s%s.\n",
