@@ -1,6 +1,6 @@
 /*
  * ligne_de_commande.c — les tests de la ligne de commande, les mêmes pour
- * chaque programme du TD et pour le serveur local (voir commun/options.h).
+ * chaque programme du TD et pour le serveur local (voir commun/ligne.h).
  *
  * Une suite les ajoute, programme par programme, dans son td6_register :
  *
@@ -159,7 +159,7 @@ static void check_usage_error(const cli_program *p, const char *const *args, con
     ck_assert_msg(r.exited && r.status == 2,
                   "« %s » est une erreur d'utilisation : code de sortie 2 attendu, lu %d. "
                   "stderr : « %.200s ». Où regarder : la lecture des options "
-                  "(commun/options.h, td6_getopt).",
+                  "(commun/ligne.h, td6_getopt).",
                   command(p, args), r.exited ? r.status : -1, r.err);
     ck_assert_msg(r.out_len == 0,
                   "« %s » : rien ne doit être écrit sur la sortie standard (l'erreur va sur "
