@@ -364,8 +364,8 @@ arreter_enfant() {
 # ---- Suites et mutants ---------------------------------------------------
 
 lancer_suite() {
-    TD6_EXO=$1 TD6_BIN=$2 TD6_SOURCE=$3 TD6_RESULTATS=$4 \
-    TD6_SERVEUR_BIN=$td6_build/serveur/serveur \
+    TD6_EXO=$1 TD6_BIN=$2 TD6_SOURCE=$3 TD6_RESULTS=$4 \
+    TD6_SERVER_BIN=$td6_build/serveur/serveur \
         "$td6_build/tests/$1/suite"
 }
 

@@ -241,7 +241,7 @@ static char **bwrap_argv(char **argv, const char *const *writable, int status_fd
                          char *fd_text)
 {
     size_t n_argv = 0, n_writable = 0, n = 0;
-    const char *results = getenv("TD6_RESULTATS");
+    const char *results = getenv("TD6_RESULTS");
     static char hidden[PATH_MAX];
     char **res;
 
@@ -259,7 +259,7 @@ static char **bwrap_argv(char **argv, const char *const *writable, int status_fd
         res[n++] = (char *)writable[i];
         res[n++] = (char *)writable[i];
     }
-    /* Le dossier des résultats ($TD6_RESULTATS est un chemin sans
+    /* Le dossier des résultats ($TD6_RESULTS est un chemin sans
      * extension) : caché par un tmpfs vide, sauf s'il contient le programme
      * lui-même (make check range les copies hostiles à côté de leurs
      * résultats : il reste alors en lecture seule). */

@@ -69,12 +69,12 @@ char *buffer_take(buffer *b)
 /* ---- Récidive : un programme déjà bloqué dans cette suite --------------- */
 
 /* principal.c crée un dossier d'état par exécution de la suite
- * ($TD6_ETAT) ; un fichier « bloque-<programme> » y dit dans quel test le
+ * ($TD6_STATE_DIR) ; un fichier « bloque-<programme> » y dit dans quel test le
  * programme a dépassé son délai, « muet-<programme> » dans quel test un
  * programme lancé par td6_spawn n'a pas répondu. */
 static bool state_path(char *path, size_t size, const char *kind, const char *name)
 {
-    const char *dir = getenv("TD6_ETAT");
+    const char *dir = getenv("TD6_STATE_DIR");
 
     if (dir == NULL || *dir == '\0' || strchr(name, '/') != NULL)
         return false;

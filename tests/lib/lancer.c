@@ -58,11 +58,11 @@ static char **build_env(const char *const *extra)
         if (strncmp(environ[i], "TMPDIR=", 7) == 0)
             continue;
         /* Les variables TD6_ du correcteur ne regardent pas le programme
-         * ($TD6_RESULTATS mènerait à ses résultats) ; seule la marque de
+         * ($TD6_RESULTS mènerait à ses résultats) ; seule la marque de
          * make check (qui retrouve ainsi les processus survivants) passe.
          * Celles dont il a besoin (TD6_SERVER, TD6_TRACE...), le test les
          * donne ci-dessous. */
-        if (strncmp(environ[i], "TD6_", 4) == 0 && strncmp(environ[i], "TD6_MARQUE=", 11) != 0)
+        if (strncmp(environ[i], "TD6_", 4) == 0 && strncmp(environ[i], "TD6_MARK=", 11) != 0)
             continue;
         env[k++] = environ[i];
     }
@@ -169,10 +169,10 @@ static void exec_child(pid_t parent, char **argv, char **env, int out, int err, 
     _exit(127);
 }
 
-/* $TD6_ENVELOPPE s'applique-t-il au programme `name` ? */
+/* $TD6_WRAPPER s'applique-t-il au programme `name` ? */
 static bool wrapped(const char *name)
 {
-    const char *w = getenv("TD6_ENVELOPPE"), *progs = getenv("TD6_ENVELOPPE_PROGS");
+    const char *w = getenv("TD6_WRAPPER"), *progs = getenv("TD6_WRAPPER_PROGS");
     size_t len = strlen(name);
 
     if (w == NULL || *w == '\0')
@@ -185,10 +185,10 @@ static bool wrapped(const char *name)
     return false;
 }
 
-/* argv précédé des mots de $TD6_ENVELOPPE (séparés par des espaces). */
+/* argv précédé des mots de $TD6_WRAPPER (séparés par des espaces). */
 static char **wrap_argv(char **argv, char **words_out)
 {
-    char *words = strdup(getenv("TD6_ENVELOPPE"));
+    char *words = strdup(getenv("TD6_WRAPPER"));
     size_t n_argv = 0, n = 0;
     char **res, *save = NULL;
 

@@ -373,7 +373,7 @@ long process_threads(pid_t pid)
 
 int max_processes(void)
 {
-    const char *v = getenv("TD6_MAX_PROCESSUS");
+    const char *v = getenv("TD6_MAX_PROCESSES");
     int n = v != NULL ? atoi(v) : 0;
 
     return n > 0 ? n : MAX_PROCESSES;

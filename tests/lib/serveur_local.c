@@ -54,7 +54,7 @@ static bool read_line(int fd, char *line, size_t size, double timeout)
 
 void td6_server_start(int latency_ms)
 {
-    const char *bin = getenv("TD6_SERVEUR_BIN");
+    const char *bin = getenv("TD6_SERVER_BIN");
     pid_t parent = getpid();
     char latency[32];
     int fds[2];
@@ -73,7 +73,7 @@ void td6_server_start(int latency_ms)
         dup2(fds[1], STDOUT_FILENO);
         int null = open("/dev/null", O_RDWR);
         dup2(null, STDIN_FILENO);
-        if (getenv("TD6_SERVEUR_VERBEUX") == NULL)
+        if (getenv("TD6_SERVER_VERBOSE") == NULL)
             dup2(null, STDERR_FILENO);
         execl(bin, bin, "-p", "0", "-l", latency, (char *)NULL);
         _exit(127);

@@ -1,12 +1,12 @@
 /*
  * Copie hostile (bac à sable) : réécrire les résultats du correcteur.
  * Sans rien télécharger, le programme cherche les fichiers de résultats
- * comme le ferait un tricheur : par $TD6_RESULTATS, par l'environnement de
+ * comme le ferait un tricheur : par $TD6_RESULTS, par l'environnement de
  * son parent et de l'init (/proc/<ppid>/environ, /proc/1/environ), puis en
  * parcourant build/ depuis son propre exécutable (resultats*, *.json,
  * *.txt, *.tap, *.xml, *.csv). Il tente de réécrire chacun (« tout est
  * réussi ») et affiche sur sa première ligne ce qu'il a trouvé. Dans le
- * bac à sable, $TD6_RESULTATS n'existe pas, l'init ne se laisse pas lire,
+ * bac à sable, $TD6_RESULTS n'existe pas, l'init ne se laisse pas lire,
  * le dossier des résultats est caché et tout le reste est en lecture
  * seule : rien n'est réécrit. Hors bac à sable, il ne tente rien.
  * @bac-a-sable
@@ -67,7 +67,7 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
     return 0;
 }
 
-/* Cherche TD6_RESULTATS=... dans /proc/<pid>/environ. */
+/* Cherche TD6_RESULTS=... dans /proc/<pid>/environ. */
 static void from_environ(const char *pid)
 {
     char path[64], env[65536];
@@ -84,7 +84,7 @@ static void from_environ(const char *pid)
     close(fd);
     for (ssize_t i = 0; len > 0 && i < len; i += (ssize_t)strlen(env + i) + 1) {
         env[len] = '\0';
-        if (strncmp(env + i, "TD6_RESULTATS=", 14) == 0) {
+        if (strncmp(env + i, "TD6_RESULTS=", 14) == 0) {
             char file[4200];
 
             snprintf(file, sizeof file, "%s.json", env + i + 14);
@@ -103,10 +103,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "pas de bac à sable : rien n'est tenté\n");
         return 1;
     }
-    if (getenv("TD6_RESULTATS") != NULL) {
+    if (getenv("TD6_RESULTS") != NULL) {
         char file[4200];
 
-        snprintf(file, sizeof file, "%s.json", getenv("TD6_RESULTATS"));
+        snprintf(file, sizeof file, "%s.json", getenv("TD6_RESULTS"));
         forge(file);
     }
     snprintf(ppid, sizeof ppid, "%d", (int)getppid());
