@@ -146,7 +146,7 @@ compile_commands.json: $(BUILD)/config.mk Makefile
 test: outils
 	@[ ! -f .td6-empreintes ] || grep ' scripts/tester.sh$$' .td6-empreintes | sha256sum --quiet -c - >/dev/null 2>&1 || \
 	    echo "⚠ scripts/tester.sh n'est plus celui du sujet : la note qui suit ne vaut rien, le correcteur note avec le sien." >&2
-	@TD6_EXO_DEMANDE="$(EXO)" TD6_PARTIE="$(PARTIE)" scripts/tester.sh "$(SRC)" $(EXOS)
+	@TD6_REQUESTED_EXO="$(EXO)" TD6_PART="$(PARTIE)" scripts/tester.sh "$(SRC)" $(EXOS)
 
 # Les outils se compilent sur tous les cœurs ; les suites aussi tournent en
 # parallèle (voir scripts/verifier.sh).
@@ -200,7 +200,7 @@ fiabilite: outils
 
 # COPIES=dossier : un sous-dossier par étudiant, chacun un clone du TD.
 noter-classe: outils
-	@TD6_EXO_DEMANDE="$(EXO)" scripts/noter-classe.sh "$(COPIES)" $(EXOS)
+	@TD6_REQUESTED_EXO="$(EXO)" scripts/noter-classe.sh "$(COPIES)" $(EXOS)
 
 # Le dépôt à distribuer aux étudiants (modèle GitHub Classroom) : tout sauf
 # les réponses, dans $(BUILD)/sujet. Voir scripts/sujet.sh et ENSEIGNANT.md.

@@ -13,18 +13,18 @@
 # même après Ctrl-C. Code de sortie : 0, sauf si un programme a échoué.
 #
 # Variables facultatives :
-#   TD6_DEMO_NOMBRES="n1 n2 ..."  nombres des chapitres 05-06 (sinon ceux
-#                                 que cpu_sequentiel prend par défaut,
-#                                 redonnés aux suivants : même travail) ;
-#   TD6_DEMO_WORKERS=W            processus/threads de calcul (sinon nproc).
+#   DEMO_NOMBRES="n1 n2 ..."  nombres des chapitres 05-06 (sinon ceux
+#                             que cpu_sequentiel prend par défaut,
+#                             redonnés aux suivants : même travail) ;
+#   DEMO_OUVRIERS=W           processus/threads de calcul (sinon nproc).
 set -u
 latence=${1:-50}
 dossier=$(dirname "$0")
 . "$dossier/lib/td6.sh"
 
 coeurs=$(nombre_de_cpu)
-workers=${TD6_DEMO_WORKERS:-$coeurs}
-read -r -a nombres <<<"${TD6_DEMO_NOMBRES:-}"
+workers=${DEMO_OUVRIERS:-$coeurs}
+read -r -a nombres <<<"${DEMO_NOMBRES:-}"
 travail=$(mktemp -d /tmp/td6-demo-XXXXXX)
 
 # Le dossier de travail s'efface à la sortie, après l'arrêt de ce que le

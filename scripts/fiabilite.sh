@@ -3,7 +3,7 @@
 #
 # Un test dont le verdict dépend de la vitesse de la machine est pire
 # qu'inutile : il punit au hasard. Ce script lance chaque suite sur les
-# solutions $TD6_FIABILITE_TOURS fois (10 par défaut) pendant que les autres
+# solutions $FIABILITE_TOURS fois (10 par défaut) pendant que les autres
 # cœurs sont occupés par des boucles de calcul (nproc - 1 processus
 # « yes > /dev/null », au moins un), puis signale tout test dont le verdict
 # a changé d'un tour à l'autre, et tout test qui a échoué. Il doit n'en
@@ -13,7 +13,7 @@
 # charge : il doit être refusé à CHAQUE tour, sur ses tests « @echoue ».
 # Combien de tours : la ligne « # @repetitions N » de son en-tête (les
 # mutants dont le verdict tient à une course entre threads ou à un délai :
-# 10), sinon $TD6_FIABILITE_MUTANTS (3 par défaut). TD6_FIABILITE_MUTANTS=10
+# 10), sinon $FIABILITE_MUTANTS (3 par défaut). FIABILITE_MUTANTS=10
 # impose 10 tours à tous ; 0 saute les mutants. Ils tournent $TD6_JOBS à la
 # fois (4 par défaut).
 #
@@ -23,13 +23,13 @@
 set -u
 . "$(dirname "$0")/lib/td6.sh"
 build=$td6_build
-mutant_runs=${TD6_FIABILITE_MUTANTS:-3}
+mutant_runs=${FIABILITE_MUTANTS:-3}
 jobs_max=${TD6_JOBS:-4}
-runs=${TD6_FIABILITE_TOURS:-10}
+runs=${FIABILITE_TOURS:-10}
 dir=$build/fiabilite
 rm -rf "$dir"
 mkdir -p "$dir"
-unset CK_TIMEOUT_MULTIPLIER TD6_ENVELOPPE TD6_ENVELOPPE_PROGS
+unset CK_TIMEOUT_MULTIPLIER TD6_WRAPPER TD6_WRAPPER_PROGS
 
 if ! "$td6_make" --no-print-directory -s programmes SRC=solutions EXO= >"$dir/compilation.log" 2>&1; then
     echo "Les solutions ne compilent pas :"

@@ -17,15 +17,15 @@
 # cours. Un programme pas encore écrit est sauté (« chapitre NN : à venir »).
 #
 # Variables facultatives :
-#   TD6_IMAGES=dossier        où écrire les PNG (images/ par défaut) ;
-#   TD6_IMAGES_LATENCE=ms     latence du serveur pour les traces (50) ;
-#   TD6_IMAGES_BENCH=dossier  où lire bench.csv ($BUILD/bench par défaut).
+#   IMAGES_DOSSIER=dossier  où écrire les PNG (images/ par défaut) ;
+#   IMAGES_LATENCE=ms       latence du serveur pour les traces (50) ;
+#   IMAGES_BENCH=dossier    où lire bench.csv ($BUILD/bench par défaut).
 set -u
 dossier=$(dirname "$0")
 . "$dossier/lib/td6.sh"
 
-cible=${TD6_IMAGES:-images}
-latence=${TD6_IMAGES_LATENCE:-50}
+cible=${IMAGES_DOSSIER:-images}
+latence=${IMAGES_LATENCE:-50}
 coeurs=$(nombre_de_cpu)
 gp=$dossier/gnuplot
 travail=$(mktemp -d /tmp/td6-images-XXXXXX)
@@ -219,7 +219,7 @@ images_cpu() {
 # ---- Le bilan de make bench -----------------------------------------------------
 
 image_bench() {
-    local csv=${TD6_IMAGES_BENCH:-$td6_build/bench} source nb rmax wmax lat rapide=""
+    local csv=${IMAGES_BENCH:-$td6_build/bench} source nb rmax wmax lat rapide=""
     echo "== bench.png : le bilan de make bench"
     if [ ! -s "$csv/bench.csv" ]; then
         echo "   (pas de $csv/bench.csv : mesure rapide ici, 1 répétition, 8 petits"

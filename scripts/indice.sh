@@ -16,7 +16,7 @@ set -u
 src=$1
 shift
 build=$td6_build
-hints=${TD6_INDICES:-indices.fr.md}
+hints=${TD6_HINTS:-indices.fr.md}
 out=$build/indice
 mkdir -p "$out"
 

@@ -40,7 +40,7 @@ set -u
 copies=${1:-}
 shift || true
 build=${BUILD:-build}
-classe=${TD6_CLASSE:-$build/classe}
+classe=${TD6_CLASS_DIR:-$build/classe}
 dossier=$(cd "$(dirname "$0")" && pwd)
 
 if [ -z "$copies" ] || [ ! -d "$copies" ]; then
@@ -49,7 +49,7 @@ if [ -z "$copies" ] || [ ! -d "$copies" ]; then
     exit 2
 fi
 if [ $# -eq 0 ]; then
-    echo "make noter-classe : l'exercice « ${TD6_EXO_DEMANDE:-} » n'existe pas. Exercices : $(ls -d td6/[0-9][0-9]_* 2>/dev/null | sed 's|^td6/||' | paste -sd' ')." >&2
+    echo "make noter-classe : l'exercice « ${TD6_REQUESTED_EXO:-} » n'existe pas. Exercices : $(ls -d td6/[0-9][0-9]_* 2>/dev/null | sed 's|^td6/||' | paste -sd' ')." >&2
     exit 2
 fi
 copies=$(cd "$copies" && pwd)
@@ -105,7 +105,7 @@ for dir in "$copies"/*/; do
 
     # Même chemin que make test : compilation (hors de la copie, dossier
     # neuf) puis suites en parallèle, avec les suites et le serveur d'ici.
-    TD6_DOSSIER_RESULTATS=$out/detail TD6_PROTECTION=0 TD6_CSV=$tmp_csv TD6_ETUDIANT=$raw \
+    TD6_RESULTS_DIR=$out/detail TD6_PROTECTION=0 TD6_CSV=$tmp_csv TD6_STUDENT=$raw \
         NO_COLOR=1 "$dossier/tester.sh" "$src" "$@" >"$out/sortie.txt" 2>&1
     line="$raw : $(sed -n 's/^Note : //p' "$out/sortie.txt") tests"
     points=$(sed -n 's/^Points (barème de Classroom) : //p' "$out/sortie.txt")

@@ -12,7 +12,7 @@
 #                                 suivre.sh, qui le lance dans sa session).
 set -u
 build=${BUILD:-build}
-hints=${TD6_INDICES:-indices.fr.md}
+hints=${TD6_HINTS:-indices.fr.md}
 suivi=$build/suivi/${1:-td6}   # un dossier par arbre testé (td6, solutions)
 [ "${1:-}" = --tester ] && suivi=$build/suivi/$2
 
@@ -37,7 +37,7 @@ tester() {
     fi
     rm -f "$suivi/$exo.compilation"
     TD6_EXO=$exo TD6_SOURCE=$src TD6_BIN=$build/$src/$exo \
-    TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$suivi/$exo NO_COLOR=1 \
+    TD6_SERVER_BIN=$build/serveur/serveur TD6_RESULTS=$suivi/$exo NO_COLOR=1 \
         "$build/tests/$exo/suite" >"$suivi/$exo.log" 2>&1
 }
 

@@ -7,12 +7,12 @@
 # quelles que soient les dates des fichiers) ; s'ils compilent, lance la
 # suite de tests de l'exercice contre eux. Puis affiche le tableau des
 # notes (build/tests/bilan) et écrit resultats.json, resultats.tap et
-# junit.xml dans $BUILD (ou à côté de $TD6_DOSSIER_RESULTATS).
+# junit.xml dans $BUILD (ou à côté de $TD6_RESULTS_DIR).
 # Code de sortie : 0 seulement si tous les tests de base passent (voir
 # tests/lib/bilan.c pour les bonus et les tests non comptés) ; 2 si SRC ou
 # l'exercice demandé n'existent pas.
 #
-# Plusieurs exercices : leurs suites tournent en parallèle, $TD6_PARALLELE
+# Plusieurs exercices : leurs suites tournent en parallèle, $TD6_JOBS
 # à la fois (3 par défaut ; les verdicts ne dépendent pas du temps), et
 # leurs sorties s'affichent dans l'ordre. Ainsi une copie entièrement
 # bloquée est notée en moins de trois minutes. Un seul exercice : sortie en
@@ -24,19 +24,20 @@
 # coup (le dernier fini gagne).
 #
 # Variables pour les autres scripts (valgrind.sh, noter-classe.sh) :
-#   TD6_DOSSIER_RESULTATS  où écrire les résultats (sinon dans le dossier de
+#   TD6_RESULTS_DIR        où écrire les résultats (sinon dans le dossier de
 #                          l'exécution, recopiés ensuite dans $BUILD/resultats)
 #   TD6_PROTECTION=0       ne pas comparer l'arbre au sujet (.td6-empreintes)
-#   TD6_EXO_DEMANDE        l'EXO demandé à make (pour le message d'erreur)
-#   TD6_PARTIE=bonus       le code de sortie juge les bonus (Classroom)
-#   TD6_ESSAIS             où créer le dossier de l'exécution ($BUILD/essais)
+#   TD6_REQUESTED_EXO      l'EXO demandé à make (pour le message d'erreur)
+#   TD6_PART=bonus         le code de sortie juge les bonus (Classroom)
+#   TD6_RUNS_DIR           où créer le dossier de l'exécution ($BUILD/essais)
+# (toutes les variables : le tableau « Noms » de CONTRIBUER.md)
 set -u
 . "$(dirname "$0")/lib/td6.sh"
 src=${1:-}
 shift
 build=$td6_build
 make=${MAKE:-make}
-jobs=${TD6_PARALLELE:-3}
+jobs=${TD6_JOBS:-${TD6_PARALLELE:-3}} # TD6_PARALLELE : ancien nom de TD6_JOBS, encore lu
 nproc=$(nproc 2>/dev/null || echo 2)
 
 # ---- Ce qu'on demande existe-t-il ? ----------------------------------------
@@ -49,7 +50,7 @@ if [ -z "$src" ] || [ ! -d "$src" ]; then
     exit 2
 fi
 if [ $# -eq 0 ]; then
-    echo "make test : l'exercice « ${TD6_EXO_DEMANDE:-} » n'existe pas. Exercices : $(exercices_connus) (EXO=01, EXO=02...)." >&2
+    echo "make test : l'exercice « ${TD6_REQUESTED_EXO:-} » n'existe pas. Exercices : $(exercices_connus) (EXO=01, EXO=02...)." >&2
     exit 2
 fi
 for exo in "$@"; do
@@ -60,7 +61,7 @@ for exo in "$@"; do
 done
 
 # ---- Le dossier de cette exécution -----------------------------------------
-essais=${TD6_ESSAIS:-$build/essais}
+essais=${TD6_RUNS_DIR:-$build/essais}
 mkdir -p "$essais"
 run=$(mktemp -d "$essais/XXXXXX")
 nettoyer() { rm -rf "$run"; }
@@ -71,8 +72,8 @@ mkdir -p "$progs" "$run/tmp"
 cp "$build/config.mk" "$progs/config.mk"
 # Les fichiers temporaires des suites et des programmes restent ici.
 export TMPDIR=$run/tmp
-if [ -n "${TD6_DOSSIER_RESULTATS:-}" ]; then
-    results=$TD6_DOSSIER_RESULTATS
+if [ -n "${TD6_RESULTS_DIR:-}" ]; then
+    results=$TD6_RESULTS_DIR
     reports=$(dirname "$results")
     mkdir -p "$results"
     rm -rf "${results:?}"/*
@@ -83,7 +84,7 @@ else
 fi
 
 # Couleurs dans les sorties mises de côté, si le terminal en affiche.
-[ -t 1 ] && [ -z "${NO_COLOR:-}" ] && export TD6_COULEUR=1
+[ -t 1 ] && [ -z "${NO_COLOR:-}" ] && export TD6_COLOR=1
 
 # ---- L'arbre est-il celui du sujet ? ---------------------------------------
 # Dans le dépôt distribué, .td6-empreintes (écrit par make sujet) donne la
@@ -198,11 +199,11 @@ else
     wait
     flush "$@"
 fi
-TD6_RAPPORTS=$reports "$build/tests/bilan" "$results" "$@"
+TD6_REPORTS=$reports "$build/tests/bilan" "$results" "$@"
 rc=$?
 # Les résultats détaillés de la dernière exécution, pour qui les lit
 # (make indice, make suivre...) : remplacés d'un coup.
-if [ -z "${TD6_DOSSIER_RESULTATS:-}" ]; then
+if [ -z "${TD6_RESULTS_DIR:-}" ]; then
     rm -rf "$build/resultats.ancien.$$"
     [ -e "$build/resultats" ] && mv -T "$build/resultats" "$build/resultats.ancien.$$" 2>/dev/null
     mv -T "$results" "$build/resultats" 2>/dev/null

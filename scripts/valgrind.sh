@@ -3,13 +3,13 @@
 #
 # Relance les suites des exercices qui ont un programme séquentiel
 # (sequentiel au chapitre 01, cpu_sequentiel au chapitre 05 ; liste dans
-# $TD6_VALGRIND_PROGS) en faisant tourner ces programmes-là sous valgrind
+# $VALGRIND_PROGRAMMES) en faisant tourner ces programmes-là sous valgrind
 # (memcheck) : lectures ou écritures invalides, variables non
 # initialisées, mémoire jamais libérée (fuites « definitely lost »). Les
 # programmes à threads ou à processus passent par make sanitize, plus
 # adapté (valgrind exécute les threads un par un).
 #
-# Le harnais préfixe la commande par valgrind ($TD6_ENVELOPPE) ; valgrind,
+# Le harnais préfixe la commande par valgrind ($TD6_WRAPPER) ; valgrind,
 # en mode -q, n'écrit que ses rapports (lignes « ==pid== ») : le test
 # échoue alors en disant « valgrind (memcheck) a trouvé... », et le tableau
 # des notes le résume. Résultats : $BUILD/valgrind/.
@@ -17,7 +17,7 @@ set -u
 src=$1
 shift
 build=${BUILD:-build}
-progs=${TD6_VALGRIND_PROGS:-sequentiel cpu_sequentiel}
+progs=${VALGRIND_PROGRAMMES:-sequentiel cpu_sequentiel}
 
 if ! command -v valgrind >/dev/null 2>&1; then
     echo "valgrind n'est pas installé : sudo apt-get install valgrind (Debian, Ubuntu)." >&2
@@ -39,7 +39,7 @@ echo "== valgrind (memcheck) sur : $progs — exercices ${exos[*]} ($src)"
 # temps). Les fuites « still reachable » (libcurl garde des caches jusqu'à
 # la fin) ne comptent pas ; « definitely lost » oui.
 export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
-export TD6_ENVELOPPE="$(command -v valgrind) -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --child-silent-after-fork=yes"
-export TD6_ENVELOPPE_PROGS="$progs"
-export TD6_DOSSIER_RESULTATS=$build/valgrind/resultats
+export TD6_WRAPPER="$(command -v valgrind) -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --child-silent-after-fork=yes"
+export TD6_WRAPPER_PROGS="$progs"
+export TD6_RESULTS_DIR=$build/valgrind/resultats
 exec "$(dirname "$0")/tester.sh" "$src" "${exos[@]}"

@@ -12,15 +12,15 @@
 # par « @message <texte> », un morceau du diagnostic attendu.
 #
 # Pour chacune, la suite de l'exercice est lancée avec des délais réduits
-# (CK_TIMEOUT_MULTIPLIER=$TD6_HOSTILES_MULTIPLICATEUR, 0.2 par défaut) et on
+# (CK_TIMEOUT_MULTIPLIER=$HOSTILES_MULTIPLICATEUR, 0.2 par défaut) et on
 # exige :
 #   1. que la suite échoue, sur les tests @echoue, avec le diagnostic
 #      @message ;
 #   2. que chaque test en échec ait un message, en français (aucun message
 #      anglais de Check : « timeout expired », « Received signal »...) ;
-#   3. qu'elle finisse en moins de $TD6_HOSTILES_LIMITE_S secondes (60) ;
+#   3. qu'elle finisse en moins de $HOSTILES_LIMITE_S secondes (60) ;
 #   4. qu'aucun processus ne survive : tout ce qu'elle a lancé porte une
-#      variable TD6_MARQUE unique, cherchée ensuite dans /proc/*/environ.
+#      variable TD6_MARK unique, cherchée ensuite dans /proc/*/environ.
 # Enfin, chaque test de chaque suite doit avoir son indice (section
 # « ### <test> » sous « ## <exercice> » dans indices.fr.md, pour make
 # indice).
@@ -35,13 +35,13 @@
 set -u
 . "$(dirname "$0")/lib/td6.sh"
 build=$td6_build
-mult=${TD6_HOSTILES_MULTIPLICATEUR:-0.2}
-limit=${TD6_HOSTILES_LIMITE_S:-60}
-unset CK_TIMEOUT_MULTIPLIER TD6_ENVELOPPE TD6_ENVELOPPE_PROGS
+mult=${HOSTILES_MULTIPLICATEUR:-0.2}
+limit=${HOSTILES_LIMITE_S:-60}
+unset CK_TIMEOUT_MULTIPLIER TD6_WRAPPER TD6_WRAPPER_PROGS
 
 # Les processus qui portent encore la marque $1 (hors ce script).
 survivors() {
-    grep -lsa "TD6_MARQUE=$1" /proc/[0-9]*/environ 2>/dev/null |
+    grep -lsa "TD6_MARK=$1" /proc/[0-9]*/environ 2>/dev/null |
         sed 's|/proc/\([0-9]*\)/environ|\1|' | grep -vx "$$" | tr '\n' ' '
 }
 
@@ -71,7 +71,7 @@ if [ "${1:-}" = "--copie-entiere" ]; then
     # Makefile, mêmes tests, mêmes délais (voir noter-classe.sh).
     mark=copie-entiere-$$
     start=$(maintenant)
-    TD6_CLASSE=$class-notes TD6_MARQUE=$mark scripts/noter-classe.sh "$class" "$@" >"$class.log" 2>&1
+    TD6_CLASS_DIR=$class-notes TD6_MARK=$mark scripts/noter-classe.sh "$class" "$@" >"$class.log" 2>&1
     elapsed=$(calcul "sprintf(\"%.3f\", $(maintenant) - $start)")
     sleep 0.5
     left=$(survivors "$mark")
@@ -98,7 +98,7 @@ done
 hints_missing=""
 for exo in "$@"; do
     [ -x "$build/tests/$exo/suite" ] || continue
-    for t in $(TD6_LISTER=1 "$build/tests/$exo/suite" 2>/dev/null | cut -f1); do
+    for t in $(TD6_LIST=1 "$build/tests/$exo/suite" 2>/dev/null | cut -f1); do
         e=$exo; case $t in cli_*) e=general t=ligne_de_commande ;; esac   # un indice pour tous
         awk -v exo="$e" -v t="$t" '/^## / { e = ($2 == exo) } e && /^### / && $2 == t { f = 1 }
             END { exit !f }' indices.fr.md 2>/dev/null || hints_missing="$hints_missing $exo/$t"
@@ -141,7 +141,7 @@ for h in "${hostiles[@]}"; do
     mkdir -p "$dir"
     mark=hostile-$$-$file
     start=$(maintenant)
-    CK_TIMEOUT_MULTIPLIER=$mult TD6_MARQUE=$mark NO_COLOR=1 \
+    CK_TIMEOUT_MULTIPLIER=$mult TD6_MARK=$mark NO_COLOR=1 \
         lancer_suite "$exo" "$bin" "hostile $file" "$dir/resultats" >"$dir/suite.log" 2>&1
     rc=$?
     elapsed=$(calcul "sprintf(\"%.3f\", $(maintenant) - $start)")

@@ -17,7 +17,7 @@
 # Code de sortie 0 si tout est conforme ; sinon chaque manquement est nommé.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-hints=${TD6_INDICES:-indices.fr.md}
+hints=${TD6_HINTS:-indices.fr.md}
 build=${BUILD:-build}
 
 # La règle 3 n'est pas encore appliquée à ces chapitres : leurs lignes TODO
@@ -61,7 +61,7 @@ for exo in "${exos[@]}"; do
     suite=$build/tests/$exo/suite
     if [ -x "$suite" ]; then
         # La suite compilée liste elle-même ses tests.
-        TD6_LISTER=1 "$suite" 2>/dev/null | cut -f1
+        TD6_LIST=1 "$suite" 2>/dev/null | cut -f1
     else
         cat tests/"$exo"/*.c 2>/dev/null | tr '\n' ' ' |
             grep -oE 'td6_add\(\s*s\s*,\s*"[A-Za-z0-9_]+"' | sed -E 's/.*"([A-Za-z0-9_]+)"/\1/'

@@ -47,7 +47,7 @@ mkdir -p "$t/tmp-exterieur"
 export TMPDIR=$PWD/$t/tmp-exterieur
 
 # ---- 1. Ce qui n'existe pas -----------------------------------------------
-TD6_EXO_DEMANDE=99 scripts/tester.sh td6 >"$t/exo99.log" 2>&1
+TD6_REQUESTED_EXO=99 scripts/tester.sh td6 >"$t/exo99.log" 2>&1
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "« 99 » n'existe pas" "$t/exo99.log" && grep -q "$exo" "$t/exo99.log"; then
     bon "make test EXO=99 : « $(head -n 1 "$t/exo99.log" | cut -c1-90)… », code 2"
@@ -75,9 +75,9 @@ mkdir -p "$t/faux/res"
     echo '{"nom": "cli_aide", "description": "d", "reussi": false, "message": "m"}]}'
 } >"$t/faux/res/03_async.json"
 echo "pas d'espaces de noms utilisateur" >"$t/faux/res/bac-a-sable-absent"
-TD6_RAPPORTS=$t/faux "$build/tests/bilan" "$t/faux/res" 03_async >"$t/faux.log" 2>&1
+TD6_REPORTS=$t/faux "$build/tests/bilan" "$t/faux/res" 03_async >"$t/faux.log" 2>&1
 rc=$?
-TD6_PARTIE=bonus TD6_RAPPORTS=$t/faux "$build/tests/bilan" "$t/faux/res" 03_async >/dev/null 2>&1
+TD6_PART=bonus TD6_REPORTS=$t/faux "$build/tests/bilan" "$t/faux/res" 03_async >/dev/null 2>&1
 rc_bonus=$?
 probleme=()
 [ "$rc" -eq 0 ] || probleme+=("code $rc alors que toute la base passe")
@@ -115,7 +115,7 @@ int main(void)
     return 1;
 }
 EOF
-TD6_DOSSIER_RESULTATS=$t/couleurs/res NO_COLOR=1 scripts/tester.sh "$t/couleurs" "$exo" >"$t/couleurs.log" 2>&1
+TD6_RESULTS_DIR=$t/couleurs/res NO_COLOR=1 scripts/tester.sh "$t/couleurs" "$exo" >"$t/couleurs.log" 2>&1
 probleme=()
 xmllint --noout "$t/couleurs/junit.xml" 2>"$t/xmllint.log" || probleme+=("junit.xml invalide : $(head -n 3 "$t/xmllint.log")")
 [ "$(xmllint --xpath 'count(//testsuite[@tests and @failures and @errors and @time])' "$t/couleurs/junit.xml" 2>/dev/null)" = 1 ] ||
@@ -141,7 +141,7 @@ fi
 mkdir -p "$t/casse"
 cp -r "solutions/$exo" "$t/casse/"
 echo 'int oubli(' >>"$t/casse/$exo/sequentiel.c"
-export TD6_ESSAIS=$t/essais
+export TD6_RUNS_DIR=$t/essais
 NO_COLOR=1 scripts/tester.sh solutions "$exo" >"$t/a.log" 2>&1 &
 NO_COLOR=1 scripts/tester.sh "$t/casse" "$exo" >"$t/b.log" 2>&1 &
 wait
@@ -150,12 +150,12 @@ if grep -q '^Note : 6 / 6$' "$t/a.log" && grep -q '^Note : 0 / 6$' "$t/b.log"; t
 else
     mauvais "deux make test en même temps se mélangent :" "$(grep '^Note' "$t/a.log") / $(grep '^Note' "$t/b.log")"
 fi
-if [ -z "$(ls -A "$TD6_ESSAIS")" ] && [ -z "$(ls -A "$TMPDIR")" ]; then
+if [ -z "$(ls -A "$TD6_RUNS_DIR")" ] && [ -z "$(ls -A "$TMPDIR")" ]; then
     bon "aucun dossier d'exécution ni fichier temporaire laissé derrière"
 else
-    mauvais "des fichiers restent :" "$(ls "$TD6_ESSAIS" "$TMPDIR" | head -n 10)"
+    mauvais "des fichiers restent :" "$(ls "$TD6_RUNS_DIR" "$TMPDIR" | head -n 10)"
 fi
-TD6_DOSSIER_RESULTATS=$t/casse/res NO_COLOR=1 scripts/tester.sh "$t/casse" "$exo" >"$t/casse.log" 2>&1
+TD6_RESULTS_DIR=$t/casse/res NO_COLOR=1 scripts/tester.sh "$t/casse" "$exo" >"$t/casse.log" 2>&1
 probleme=()
 grep -q '^Note : 0 / 6$' "$t/casse.log" || probleme+=("tableau : $(grep '^Note' "$t/casse.log")")
 jq -e ".\"$exo\".total == 6 and .\"$exo\".reussis == 0 and .note.total == 6" "$t/casse/resultats.json" >/dev/null 2>&1 ||
@@ -176,7 +176,7 @@ classe=$t/classe
 mkdir -p "$t/copies/gina x/td6" "$t/copies/gina_x/td6"
 cp -r "solutions/$exo" "$t/copies/gina x/td6/"
 cp -r "$t/casse/$exo" "$t/copies/gina_x/td6/"
-TD6_CLASSE=$classe NO_COLOR=1 scripts/noter-classe.sh "$t/copies" "$exo" >"$t/classe1.log" 2>&1
+TD6_CLASS_DIR=$classe NO_COLOR=1 scripts/noter-classe.sh "$t/copies" "$exo" >"$t/classe1.log" 2>&1
 probleme=()
 grep -q "^\"gina x\",$exo,6,6,10,10," "$classe/notes.csv" 2>/dev/null || probleme+=("« gina x » n'a pas 6/6 et 10/10 points")
 grep -q "^\"gina_x\",$exo,0,6,0,10," "$classe/notes.csv" 2>/dev/null || probleme+=("« gina_x » n'a pas 0/6 (ne compile pas)")
@@ -191,7 +191,7 @@ fi
 cp "$t/casse/$exo/sequentiel.c" "$t/copies/gina x/td6/$exo/sequentiel.c"
 touch -d '2001-01-01' "$t/copies/gina x/td6/$exo/"*
 rm "$t/copies/gina_x/td6/$exo/sequentiel.c"
-TD6_CLASSE=$classe NO_COLOR=1 scripts/noter-classe.sh "$t/copies" "$exo" >"$t/classe2.log" 2>&1
+TD6_CLASS_DIR=$classe NO_COLOR=1 scripts/noter-classe.sh "$t/copies" "$exo" >"$t/classe2.log" 2>&1
 probleme=()
 grep -q "^\"gina x\",$exo,0,6,0,10," "$classe/notes.csv" || probleme+=("sources datées de 2001 : pas notées sur elles ($(grep 'gina x' "$classe/notes.csv"))")
 grep -q "^\"gina_x\",$exo,0,6," "$classe/notes.csv" || probleme+=("un .c effacé n'est pas noté 0")
@@ -203,7 +203,7 @@ else
 fi
 somme=$(sha256sum <"$classe/notes.csv")
 mkdir -p "$t/vide"
-TD6_CLASSE=$classe scripts/noter-classe.sh "$t/vide" "$exo" >"$t/classe3.log" 2>&1
+TD6_CLASS_DIR=$classe scripts/noter-classe.sh "$t/vide" "$exo" >"$t/classe3.log" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$(sha256sum <"$classe/notes.csv")" = "$somme" ]; then
     bon "un dossier sans copie : code $rc, notes.csv de la dernière notation gardé"

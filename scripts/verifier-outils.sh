@@ -230,7 +230,7 @@ verifier_images() {
     programme multiproc >/dev/null && attendues+=(multiprocessing.png)
     programme cpu_threads >/dev/null && attendues+=(cpu_threads.png)
     mkdir -p "$travail/images" "$travail/sans-bench"
-    if ! TD6_IMAGES=$travail/images TD6_IMAGES_LATENCE=10 TD6_IMAGES_BENCH=$travail/sans-bench \
+    if ! IMAGES_DOSSIER=$travail/images IMAGES_LATENCE=10 IMAGES_BENCH=$travail/sans-bench \
             "$make" --no-print-directory -s images >"$travail/images.log" 2>&1; then
         mauvais "make images a échoué" "$(tail -n 8 "$travail/images.log")"
         return

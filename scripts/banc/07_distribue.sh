@@ -10,7 +10,7 @@
 #      maitre -n 3 : deux ouvriers plus le maître), rapportée à l'idéal :
 #      l'idéal de repartition -n P est min(P, cœurs) ; celui de maitre est
 #      min(P - 1, cœurs) ouvriers (le maître ne calcule pas, sauf seul).
-# Chaque mesure est la meilleure de $TD6_BANC_ESSAIS essais (3) : une
+# Chaque mesure est la meilleure de $BENCH_ESSAIS essais (3) : une
 # machine partagée ne peut que ralentir un essai, jamais l'accélérer.
 # Deux temps : « calcul » (la ligne Duration, du premier calcul au dernier
 # résultat reçu) et « total » (mpiexec compris). Référence : -n 1.
@@ -18,7 +18,7 @@
 set -u
 build=${BUILD:-build}
 bin=$build/solutions/07_distribue
-essais=${TD6_BANC_ESSAIS:-3}
+essais=${BENCH_ESSAIS:-3}
 coeurs=$(nproc 2>/dev/null || echo 2)
 csv=$build/bench/07_distribue.csv
 

@@ -156,7 +156,7 @@ static trace_info read_trace(long first_number)
 }
 
 /* « mpiexec -n P PROG numbers... » (ou `extra` à la place des nombres si
- * non NULL), avec une trace neuve. mpiexec passe par $TD6_ENVELOPPE, qui
+ * non NULL), avec une trace neuve. mpiexec passe par $TD6_WRAPPER, qui
  * préfixe la commande (et garde l'enveloppe de make valgrind, s'il y en a
  * une, entre mpiexec et le programme). */
 static td6_result run_mpi(const char *prog, int ranks, const long *numbers, size_t count,
@@ -169,12 +169,12 @@ static td6_result run_mpi(const char *prog, int ranks, const long *numbers, size
      * les deux se marchent dessus et chaque rang plante en sortant. Sans
      * ces crochets, rien ne change pour des processus d'une même machine. */
     const char *args[24], *env[] = { new_trace(), "UCX_MEM_EVENTS=no", NULL };
-    const char *inner = getenv("TD6_ENVELOPPE");
+    const char *inner = getenv("TD6_WRAPPER");
     size_t k = 0;
 
     snprintf(wrapper, sizeof wrapper, "%s -n %d%s%s", mpiexec_path(), ranks,
              inner != NULL && *inner != '\0' ? " " : "", inner != NULL ? inner : "");
-    setenv("TD6_ENVELOPPE", wrapper, 1);
+    setenv("TD6_WRAPPER", wrapper, 1);
     if (extra != NULL) {
         while (extra[k] != NULL && k < 20) {
             args[k] = extra[k];
@@ -190,9 +190,9 @@ static td6_result run_mpi(const char *prog, int ranks, const long *numbers, size
     td6_result r = td6_run(prog, args, env, 30);
 
     if (inner != NULL)
-        setenv("TD6_ENVELOPPE", inner, 1);
+        setenv("TD6_WRAPPER", inner, 1);
     else
-        unsetenv("TD6_ENVELOPPE");
+        unsetenv("TD6_WRAPPER");
     return r;
 }
 

@@ -27,14 +27,14 @@
  * exercice rapporte ses points si tous ses tests de base passent (c'est ce
  * que fait Classroom), ses points de bonus si tous ses bonus passent.
  *
- * Écrit dans $TD6_RAPPORTS (défaut : le dossier parent de DOSSIER)
+ * Écrit dans $TD6_REPORTS (défaut : le dossier parent de DOSSIER)
  * resultats.json, resultats.tap (TAP 13) et junit.xml, chacun d'un coup
  * (fichier temporaire puis renommage) ; avec $TD6_CSV, ajoute à ce fichier
- * une ligne CSV par exercice pour l'étudiant $TD6_ETUDIANT.
+ * une ligne CSV par exercice pour l'étudiant $TD6_STUDENT.
  * Tout texte venu des programmes est nettoyé (texte.h) : les rapports
  * restent valides quoi que l'étudiant affiche.
  * Code de sortie : 0 si tous les tests de base passent (avec
- * TD6_PARTIE=bonus : tous les bonus), 1 sinon.
+ * TD6_PART=bonus : tous les bonus), 1 sinon.
  */
 #include "texte.h"
 
@@ -91,7 +91,7 @@ static int exo_number(const char *exo)
  * bonus). Sans ce fichier, pas de points, seulement des tests. */
 static void load_weights(void)
 {
-    json_t *root = json_load_file(env_or("TD6_BAREME", ".github/classroom/autograding.json"),
+    json_t *root = json_load_file(env_or("TD6_AUTOGRADING", ".github/classroom/autograding.json"),
                                   0, NULL);
     size_t i;
     json_t *t;
@@ -449,8 +449,8 @@ int main(int argc, char **argv)
     outputs o = { 0 };
     count sum[N_KINDS] = { { 0, 0 } };
     long points = 0, points_max = 0, bonus_points = 0, bonus_max = 0;
-    const char *reports, *student = getenv("TD6_ETUDIANT"), *csv = getenv("TD6_CSV");
-    bool want_bonus = strcmp(env_or("TD6_PARTIE", ""), "bonus") == 0;
+    const char *reports, *student = getenv("TD6_STUDENT"), *csv = getenv("TD6_CSV");
+    bool want_bonus = strcmp(env_or("TD6_PART", ""), "bonus") == 0;
     char copy[4096], *no_sandbox, *changed, *json_path;
     FILE *js;
 
@@ -459,7 +459,7 @@ int main(int argc, char **argv)
         return 2;
     }
     snprintf(copy, sizeof copy, "%s", argv[1]);
-    reports = env_or("TD6_RAPPORTS", dirname(copy));
+    reports = env_or("TD6_REPORTS", dirname(copy));
     load_weights();
     o.tty = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     o.tap = open_temp(reports, "resultats.tap", &o.tap_path);

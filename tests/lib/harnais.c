@@ -464,7 +464,7 @@ static long process_threads(pid_t pid)
 
 static int max_processes(void)
 {
-    const char *v = getenv("TD6_MAX_PROCESSUS");
+    const char *v = getenv("TD6_MAX_PROCESSES");
     int n = v != NULL ? atoi(v) : 0;
 
     return n > 0 ? n : MAX_PROCESSES;
@@ -473,12 +473,12 @@ static int max_processes(void)
 /* ---- Récidive : un programme déjà bloqué dans cette suite --------------- */
 
 /* principal.c crée un dossier d'état par exécution de la suite
- * ($TD6_ETAT) ; un fichier « bloque-<programme> » y dit dans quel test le
+ * ($TD6_STATE_DIR) ; un fichier « bloque-<programme> » y dit dans quel test le
  * programme a dépassé son délai, « muet-<programme> » dans quel test un
  * programme lancé par td6_spawn n'a pas répondu. */
 static bool state_path(char *path, size_t size, const char *kind, const char *name)
 {
-    const char *dir = getenv("TD6_ETAT");
+    const char *dir = getenv("TD6_STATE_DIR");
 
     if (dir == NULL || *dir == '\0' || strchr(name, '/') != NULL)
         return false;
@@ -545,7 +545,7 @@ static bool read_line(int fd, char *line, size_t size, double timeout)
 
 void td6_server_start(int latency_ms)
 {
-    const char *bin = getenv("TD6_SERVEUR_BIN");
+    const char *bin = getenv("TD6_SERVER_BIN");
     pid_t parent = getpid();
     char latency[32];
     int fds[2];
@@ -564,7 +564,7 @@ void td6_server_start(int latency_ms)
         dup2(fds[1], STDOUT_FILENO);
         int null = open("/dev/null", O_RDWR);
         dup2(null, STDIN_FILENO);
-        if (getenv("TD6_SERVEUR_VERBEUX") == NULL)
+        if (getenv("TD6_SERVER_VERBOSE") == NULL)
             dup2(null, STDERR_FILENO);
         execl(bin, bin, "-p", "0", "-l", latency, (char *)NULL);
         _exit(127);
@@ -876,10 +876,10 @@ static void collect(td6_result *r, int out, int err, double timeout, double sile
     r->err_len = be.len;
 }
 
-/* $TD6_ENVELOPPE s'applique-t-il au programme `name` ? */
+/* $TD6_WRAPPER s'applique-t-il au programme `name` ? */
 static bool wrapped(const char *name)
 {
-    const char *w = getenv("TD6_ENVELOPPE"), *progs = getenv("TD6_ENVELOPPE_PROGS");
+    const char *w = getenv("TD6_WRAPPER"), *progs = getenv("TD6_WRAPPER_PROGS");
     size_t len = strlen(name);
 
     if (w == NULL || *w == '\0')
@@ -892,10 +892,10 @@ static bool wrapped(const char *name)
     return false;
 }
 
-/* argv précédé des mots de $TD6_ENVELOPPE (séparés par des espaces). */
+/* argv précédé des mots de $TD6_WRAPPER (séparés par des espaces). */
 static char **wrap_argv(char **argv, char **words_out)
 {
-    char *words = strdup(getenv("TD6_ENVELOPPE"));
+    char *words = strdup(getenv("TD6_WRAPPER"));
     size_t n_argv = 0, n = 0;
     char **res, *save = NULL;
 

@@ -13,7 +13,7 @@
  *     "PORT"            un port facultatif, de 0 à 65535 (un serveur : 04) ;
  *     "N -j 1 256"      des nombres N ≥ 0 et l'option -j (chapitres 05, 06) ;
  *     "AUCUN -p 0 65535" pas d'argument, l'option -p (le serveur local,
- *                        programme "serveur" : $TD6_SERVEUR_BIN).
+ *                        programme "serveur" : $TD6_SERVER_BIN).
  *
  * Chaque programme reçoit quatre tests, nommés cli_<programme>_<règle> :
  *   aide             -h et --help : l'aide sur stdout, « usage : <nom> ... »,
@@ -69,7 +69,7 @@ static const cli_program *current(void)
 }
 
 /* Le nom à donner à td6_run : le programme de l'exercice, ou, pour
- * "serveur", $TD6_SERVEUR_BIN vu depuis $TD6_BIN (td6_run cherche dans
+ * "serveur", $TD6_SERVER_BIN vu depuis $TD6_BIN (td6_run cherche dans
  * $TD6_BIN : on remonte jusqu'à la racine par des « .. »). */
 static const char *run_name(const cli_program *p)
 {
@@ -80,10 +80,10 @@ static const char *run_name(const cli_program *p)
     if (strcmp(p->name, "serveur") != 0)
         return p->name;
     bin = realpath(getenv("TD6_BIN") != NULL ? getenv("TD6_BIN") : ".", NULL);
-    server = realpath(getenv("TD6_SERVEUR_BIN") != NULL ? getenv("TD6_SERVEUR_BIN")
+    server = realpath(getenv("TD6_SERVER_BIN") != NULL ? getenv("TD6_SERVER_BIN")
                                                         : "build/serveur/serveur", NULL);
     ck_assert_msg(bin != NULL && server != NULL,
-                  "harnais : $TD6_BIN ou $TD6_SERVEUR_BIN introuvable (serveur construit ?)");
+                  "harnais : $TD6_BIN ou $TD6_SERVER_BIN introuvable (serveur construit ?)");
     for (const char *c = bin; *c != '\0'; c++)
         if (*c == '/' && len + 4 < sizeof path)
             len += (size_t)snprintf(path + len, sizeof path - len, "../");

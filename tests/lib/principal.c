@@ -4,12 +4,12 @@
  * Il crée la suite, laisse la suite déclarer ses tests (td6_register), les
  * lance chacun dans un processus à part avec son délai (mode fork de Check :
  * un test qui plante ou qui bloque n'emporte pas les autres), affiche le
- * verdict en français et écrit $TD6_RESULTATS.json pour le bilan.
+ * verdict en français et écrit $TD6_RESULTS.json pour le bilan.
  *
  * Variables lues : TD6_EXO (nom de l'exercice), TD6_SOURCE (td6 ou
- * solutions), TD6_RESULTATS (chemin sans extension du fichier de
- * résultats), TD6_BIN et TD6_SERVEUR_BIN (lues par le harnais).
- * TD6_LISTER=1 ou --liste : affiche seulement « nom<TAB>description » de chaque test
+ * solutions), TD6_RESULTS (chemin sans extension du fichier de
+ * résultats), TD6_BIN et TD6_SERVER_BIN (lues par le harnais).
+ * TD6_LIST=1 ou --liste : affiche seulement « nom<TAB>description » de chaque test
  * (pour make indice et make noter-classe), sans rien lancer.
  * Code de sortie : 0 si tous les tests passent, 1 sinon.
  *
@@ -18,7 +18,7 @@
  * orphelin (même si Check a tué le test à son délai) lui revient, et il les
  * tue tous après chaque test (td6_sweep, dans un « unchecked fixture » de
  * Check, qui tourne dans ce processus). Il crée aussi le dossier d'état
- * $TD6_ETAT où le harnais note les programmes déjà bloqués (récidive).
+ * $TD6_STATE_DIR où le harnais note les programmes déjà bloqués (récidive).
  */
 #include "td6_test.h"
 #include "texte.h"
@@ -142,7 +142,7 @@ static int report(SRunner *sr, const char *exo, const char *source, const char *
 {
     TestResult **results = srunner_results(sr);
     int n = srunner_ntests_run(sr), passed = 0;
-    bool tty = (isatty(STDOUT_FILENO) || getenv("TD6_COULEUR") != NULL) &&
+    bool tty = (isatty(STDOUT_FILENO) || getenv("TD6_COLOR") != NULL) &&
                getenv("NO_COLOR") == NULL;
     json_t *tests = json_array(), *root;
     FILE *txt = open_output(out, ".txt"), *js;
@@ -212,7 +212,7 @@ int main(int argc, char **argv)
     source = source != NULL ? source : "?";
     s = suite_create(exo);
     td6_register(s);
-    if (getenv("TD6_LISTER") != NULL || (argc > 1 && strcmp(argv[1], "--liste") == 0)) {
+    if (getenv("TD6_LIST") != NULL || (argc > 1 && strcmp(argv[1], "--liste") == 0)) {
         for (size_t i = 0; i < n_registered; i++)
             printf("%s\t%s\n", registered[i].name, registered[i].description);
         return 0;
@@ -221,7 +221,7 @@ int main(int argc, char **argv)
     snprintf(state_dir, sizeof state_dir, "%s/td6-etat-XXXXXX",
              getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 200 ? getenv("TMPDIR") : "/tmp");
     if (mkdtemp(state_dir) != NULL)
-        setenv("TD6_ETAT", state_dir, 1);
+        setenv("TD6_STATE_DIR", state_dir, 1);
     else
         state_dir[0] = '\0';
     sr = srunner_create(s);
@@ -230,7 +230,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     srunner_run_all(sr, CK_SILENT);
     td6_sweep();
-    rc = report(sr, exo, source, getenv("TD6_RESULTATS"));
+    rc = report(sr, exo, source, getenv("TD6_RESULTS"));
     srunner_free(sr);
     if (state_dir[0] != '\0')
         remove_state_dir();

@@ -20,7 +20,7 @@
  *
  * Le main() est fourni par tests/lib/principal.c : il lance chaque test dans
  * un processus à part (mode fork de Check) avec son délai, affiche le
- * résultat en français et écrit $TD6_RESULTATS.json.
+ * résultat en français et écrit $TD6_RESULTS.json.
  *
  * Tout ce qui est lancé (serveur, programme testé) reçoit SIGKILL si le
  * processus du test meurt (PR_SET_PDEATHSIG) : un test qui expire ne laisse
@@ -63,7 +63,7 @@ double td6_scaled(double seconds);
 
 /* ---- Le serveur local -------------------------------------------------- */
 
-/* Démarre build/serveur/serveur (chemin dans $TD6_SERVEUR_BIN) sur un port
+/* Démarre build/serveur/serveur (chemin dans $TD6_SERVER_BIN) sur un port
  * libre avec la latence donnée, attend qu'il soit prêt, et le garde jusqu'à
  * la fin du test (il est arrêté automatiquement). Échec du test si le
  * serveur ne démarre pas. */
@@ -109,7 +109,7 @@ typedef struct {
     pid_t pid;
     /* Ajouts du harnais « copies hostiles » (tests/hostiles/) : */
     bool flooded;       /* arrêté dès que sa sortie a dépassé 8 Mio */
-    bool too_many_processes;  /* arrêté : plus de $TD6_MAX_PROCESSUS processus */
+    bool too_many_processes;  /* arrêté : plus de $TD6_MAX_PROCESSES processus */
     int processes;      /* nombre maximal de processus vus en même temps */
     int leftover_count; /* combien de processus il a laissés (tués depuis) */
     int zombies;        /* enfants finis qu'il n'a jamais attendus (waitpid) */
@@ -127,7 +127,7 @@ typedef struct {
  *
  * Protections contre une copie hostile (voir tests/hostiles/) :
  *   - sortie de plus de 8 Mio : le programme est arrêté aussitôt (flooded) ;
- *   - plus de $TD6_MAX_PROCESSUS (100) processus lancés par lui en même
+ *   - plus de $TD6_MAX_PROCESSES (100) processus lancés par lui en même
  *     temps : tous sont tués aussitôt (too_many_processes). Le test est un
  *     « subreaper » (PR_SET_CHILD_SUBREAPER) : même un processus qui quitte
  *     son groupe (setsid) ou dont le parent meurt reste son descendant,
@@ -147,8 +147,8 @@ typedef struct {
  *     précédent de la même suite, il est arrêté dès qu'il reste
  *     3 s (mis à l'échelle) sans rien écrire ni faire travailler le serveur
  *     (repeat), pour qu'une copie bloquée soit notée en temps borné.
- * $TD6_ENVELOPPE (ex. « valgrind -q ... », chemin absolu) préfixe la
- * commande pour les programmes nommés dans $TD6_ENVELOPPE_PROGS (tous si
+ * $TD6_WRAPPER (ex. « valgrind -q ... », chemin absolu) préfixe la
+ * commande pour les programmes nommés dans $TD6_WRAPPER_PROGS (tous si
  * cette variable est vide) : c'est ce qu'utilise make valgrind. */
 td6_result td6_run(const char *name, const char *const *args, const char *const *env,
                    double timeout_s);
