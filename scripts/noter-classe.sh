@@ -60,7 +60,7 @@ copies=$(cd "$copies" && pwd)
 # dans son dossier de résultats, déposé par la suite, lu par
 # tests/lib/bilan.c).
 if [ "${SANS_BAC_A_SABLE:-0}" = 0 ] &&
-        ! why=$(TD6_SONDE_BAC_A_SABLE=1 "$build/tests/$1/suite" 2>&1); then
+        ! why=$(TD6_SANDBOX_PROBE=1 "$build/tests/$1/suite" 2>&1); then
     echo "noter-classe : bac à sable indisponible ($why) : le code des étudiants tournerait avec vos droits. Installez bubblewrap (scripts/dependances.sh) et autorisez les espaces de noms, ou notez quand même avec « make noter-classe SANS_BAC_A_SABLE=1 »." >&2
     exit 2
 fi

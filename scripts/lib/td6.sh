@@ -2,9 +2,10 @@
 # (source) depuis la racine du dépôt : . scripts/lib/td6.sh
 #
 # Chaque outil des scripts n'est écrit qu'ici, une fois. Les noms de
-# fonctions sont en français, comme les messages (les variables
-# d'environnement gardent leur préfixe TD6_). Tout nombre écrit l'est avec
-# un point décimal (comme les programmes).
+# fonctions sont en français, comme les messages (la règle des noms et le
+# tableau des variables d'environnement : section « Noms » de
+# CONTRIBUER.md). Tout nombre écrit l'est avec un point décimal (comme les
+# programmes).
 #
 # Calcul et machine
 #   nombre_de_cpu          les cœurs disponibles

@@ -16,7 +16,7 @@
  * bac_a_sable.c) ; le JSON le dit (« bac_a_sable » : false, et pourquoi
  * dans « bac_a_sable_etat »), la sortie aussi (une ligne « ⚠ »).
  * « suite --td6-init FD PROGRAMME... » : l'init du bac à sable.
- * TD6_SONDE_BAC_A_SABLE=1 : dit seulement si le bac à sable est
+ * TD6_SANDBOX_PROBE=1 : dit seulement si le bac à sable est
  * disponible (« actif », ou pourquoi pas ; code 0 ou 1), sans rien lancer.
  *
  * Rien ne survit à un test : ce processus est « subreaper »
@@ -248,7 +248,7 @@ int main(int argc, char **argv)
     /* Avant tout thread et tout test : le réseau privé et le bac à sable
      * valent pour toute la suite. */
     sandbox_setup_suite();
-    if (getenv("TD6_SONDE_BAC_A_SABLE") != NULL) {
+    if (getenv("TD6_SANDBOX_PROBE") != NULL) {
         printf("%s\n", sandbox_reason());
         return sandbox_enabled() ? 0 : 1;
     }
