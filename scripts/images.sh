@@ -11,6 +11,7 @@
 #                             les mêmes 20 pages, sur la même échelle de temps
 #   cpu_sequentiel.png, multiprocessing.png, cpu_threads.png
 #                             les mêmes nombres, sur la même échelle de temps
+#   distribue.png             chapitre 07 : partage fixe contre maître-ouvriers
 #   bench.png                 le bilan de `make bench` ($BUILD/bench/*.csv ;
 #                             sans lui, une mesure rapide est faite ici)
 # Rouge = le programme attend (réseau), bleu = il calcule : les couleurs du
@@ -261,6 +262,22 @@ FIN
     lancer_gnuplot bench.gp bench.png
 }
 
+# ---- Le chapitre 07 (MPI) : scripts/gnuplot/distribue.sh --------------------
+
+image_distribue() {
+    echo "== distribue.png : répartition fixe contre maître-ouvriers (MPI)"
+    if ! command -v mpiexec >/dev/null 2>&1; then
+        echo "   (mpiexec absent : scripts/dependances.sh installe MPICH)"
+        return 0
+    fi
+    if "$dossier/gnuplot/distribue.sh" "$cible" >"$travail/distribue.log" 2>&1; then
+        faites=$((faites + 1))
+    else
+        echo "   ✘ distribue.png n'a pas été dessinée :" >&2
+        tail -n 5 "$travail/distribue.log" >&2
+    fi
+}
+
 main() {
     choisir_terminal
     mkdir -p "$cible"
@@ -270,6 +287,7 @@ main() {
     images_io
     images_cpu
     image_bench
+    image_distribue
     echo "$faites image(s) écrite(s) dans $cible/."
     [ "$faites" -gt 0 ]
 }

@@ -229,6 +229,7 @@ verifier_images() {
     programme cpu_sequentiel >/dev/null && attendues+=(cpu.png cpu_sequentiel.png)
     programme multiproc >/dev/null && attendues+=(multiprocessing.png)
     programme cpu_threads >/dev/null && attendues+=(cpu_threads.png)
+    programme repartition >/dev/null && programme maitre >/dev/null && command -v mpiexec >/dev/null && attendues+=(distribue.png)
     mkdir -p "$travail/images" "$travail/sans-bench"
     if ! IMAGES_DOSSIER=$travail/images IMAGES_LATENCE=10 IMAGES_BENCH=$travail/sans-bench \
             "$make" --no-print-directory -s images >"$travail/images.log" 2>&1; then
