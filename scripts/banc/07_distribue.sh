@@ -15,12 +15,13 @@
 # Deux temps : « calcul » (la ligne Duration, du premier calcul au dernier
 # résultat reçu) et « total » (mpiexec compris). Référence : -n 1.
 # Sortie : un tableau, et $BUILD/bench/07_distribue.csv.
+# Lancé par scripts/bench.sh (make bench EXO=07), qui a déjà chargé
+# scripts/lib/td6.sh : calcul, maintenant, nombre_de_cpu, plus_grand.
 set -u
-build=${BUILD:-build}
-bin=$build/solutions/07_distribue
+bin=$td6_build/solutions/07_distribue
 essais=${BENCH_ESSAIS:-3}
-coeurs=$(nproc 2>/dev/null || echo 2)
-csv=$build/bench/07_distribue.csv
+coeurs=$(nombre_de_cpu)
+csv=$td6_build/bench/07_distribue.csv
 
 for p in repartition maitre; do
     [ -x "$bin/$p" ] || { echo "$bin/$p manque : lancez d'abord make SRC=solutions" >&2; exit 1; }
@@ -28,22 +29,18 @@ done
 command -v mpiexec >/dev/null || { echo "mpiexec manque : scripts/dependances.sh l'installe" >&2; exit 1; }
 mkdir -p "$(dirname "$csv")"
 
-# Calculs en virgule flottante par awk (bc n'est pas toujours installé).
-calc() { awk "BEGIN { print $* }"; }
-lt() { awk "BEGIN { exit !($1 < $2) }"; }
-
 # mesure COMMANDE... : « total calcul » en secondes, le meilleur des essais
 # (calcul = la ligne Duration, vide si la commande n'en écrit pas).
 mesure() {
     local best_t="" best_c="" i t0 t1 out t c
     for ((i = 0; i < essais; i++)); do
-        t0=$(date +%s.%N)
+        t0=$(maintenant)
         out=$("$@" 2>/dev/null) || { echo "échec : $*" >&2; return 1; }
-        t1=$(date +%s.%N)
-        t=$(calc "$t1 - $t0")
+        t1=$(maintenant)
+        t=$(calcul "$t1 - $t0")
         c=$(echo "$out" | sed -n 's/^Duration \([0-9.]*\) seconds$/\1/p')
-        if [ -z "$best_t" ] || lt "$t" "$best_t"; then best_t=$t; fi
-        if [ -n "$c" ] && { [ -z "$best_c" ] || lt "$c" "$best_c"; }; then best_c=$c; fi
+        if [ -z "$best_t" ] || plus_grand "$best_t" "$t"; then best_t=$t; fi
+        if [ -n "$c" ] && { [ -z "$best_c" ] || plus_grand "$best_c" "$c"; }; then best_c=$c; fi
     done
     echo "$best_t ${best_c:-0}"
 }
@@ -71,8 +68,8 @@ for prog in repartition maitre; do
         read -r total calcul < <(mesure mpiexec -n "$n" "$bin/$prog")
         [ -z "$ref" ] && ref=$calcul
         if [ "$prog" = maitre ] && [ "$n" -gt 1 ]; then ideal=$(min $((n - 1)) "$coeurs"); else ideal=$(min "$n" "$coeurs"); fi
-        acc=$(calc "$ref / $calcul")
-        rap=$(calc "$acc / $ideal")
+        acc=$(calcul "$ref / $calcul")
+        rap=$(calcul "$acc / $ideal")
         printf "   %-12s %5d %6d %8.3fs %8.3fs %8.2f %8.2f\n" "$prog" "$n" "$ideal" "$total" "$calcul" "$acc" "$rap"
         printf "%s,%d,%d,%.4f,%.4f,%.3f,%.3f\n" "$prog" "$n" "$ideal" "$total" "$calcul" "$acc" "$rap" >>"$csv"
     done
