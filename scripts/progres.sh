@@ -11,7 +11,8 @@
 #   progres.sh --tester SRC EXO   compile et teste un seul exercice (pour
 #                                 suivre.sh, qui le lance dans sa session).
 set -u
-build=${BUILD:-build}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/td6.sh"
+build=$td6_build
 hints=${TD6_HINTS:-indices.fr.md}
 suivi=$build/suivi/${1:-td6}   # un dossier par arbre testé (td6, solutions)
 [ "${1:-}" = --tester ] && suivi=$build/suivi/$2
@@ -36,19 +37,17 @@ tester() {
         return 1
     fi
     rm -f "$suivi/$exo.compilation"
-    TD6_EXO=$exo TD6_SOURCE=$src TD6_BIN=$build/$src/$exo \
-    TD6_SERVER_BIN=$build/serveur/serveur TD6_RESULTS=$suivi/$exo NO_COLOR=1 \
-        "$build/tests/$exo/suite" >"$suivi/$exo.log" 2>&1
+    NO_COLOR=1 lancer_suite "$exo" "$build/$src/$exo" "$src" "$suivi/$exo" >"$suivi/$exo.log" 2>&1
 }
 
 # categorie EXO TEST : base, bonus (tests/EXO/bonus.txt) ou hors_note (cli_*
 # et tests/EXO/hors_note.txt : le code fourni), comme tests/lib/bilan.c.
 categorie() {
     case $2 in cli_*) echo hors_note; return ;; esac
-    if [ -f "tests/$1/hors_note.txt" ] && grep -qx -- "$2" "tests/$1/hors_note.txt"; then
+    if liste_noms "tests/$1/hors_note.txt" | grep -qx -- "$2"; then
         echo hors_note; return
     fi
-    if [ -f "tests/$1/bonus.txt" ] && grep -qx -- "$2" "tests/$1/bonus.txt"; then
+    if liste_noms "tests/$1/bonus.txt" | grep -qx -- "$2"; then
         echo bonus
     else
         echo base

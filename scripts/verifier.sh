@@ -146,7 +146,7 @@ for exo in "$@"; do
     # seuls les tests du code donné ne comptent pas : cli_* (la ligne de
     # commande) et ceux de tests/$exo/hors_note.txt (voir tests/lib/bilan.c).
     gratuits=$(sed -n 's/^ok //p' "$verif/td6/$exo.txt" 2>/dev/null | grep -v '^cli_' |
-        grep -vxF -f <(sed 's/[[:space:]#].*//; /^$/d' "tests/$exo/hors_note.txt" 2>/dev/null) |
+        grep -vxF -f <(liste_noms "tests/$exo/hors_note.txt") |
         paste -sd' ')
     if [ "$(rc "td6/$exo")" -eq 0 ]; then
         fail "td6/$exo passe tous les tests alors que c'est un squelette"

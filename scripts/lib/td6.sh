@@ -55,6 +55,7 @@
 #                          de sortie de CMD) ; arreter_enfant l'arrête
 #
 # Suites et mutants
+#   liste_noms FICHIER     les tests nommés dans bonus.txt ou hors_note.txt
 #   lancer_suite EXO BIN SOURCE RESULTATS
 #                          la suite de EXO contre les binaires du dossier BIN
 #                          (sortie standard héritée : à rediriger)
@@ -363,6 +364,14 @@ arreter_enfant() {
 }
 
 # ---- Suites et mutants ---------------------------------------------------
+
+# liste_noms FICHIER : les noms de tests d'une liste (tests/NN_nom/bonus.txt,
+# hors_note.txt), un par ligne, sans commentaires (« # ... ») ni blancs,
+# comme les lit tests/lib/bilan.c. Rien si le fichier n'existe pas.
+liste_noms() {
+    [ -f "$1" ] && sed 's/[[:space:]#].*//; /^$/d' "$1"
+    return 0
+}
 
 lancer_suite() {
     TD6_EXO=$1 TD6_BIN=$2 TD6_SOURCE=$3 TD6_RESULTS=$4 \

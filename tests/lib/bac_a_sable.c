@@ -342,7 +342,7 @@ static bool probe(char *why, size_t size)
     free(full);
     if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return true;
-    snprintf(why, size, "bwrap refuse de démarrer (%s)", msg[0] ? msg : "?");
+    snprintf(why, size, "bwrap refuse de démarrer (%.150s)", msg[0] ? msg : "?");
     return false;
 }
 
