@@ -70,7 +70,7 @@ tableau() {
     echo
     echo "Rapport = temps mesuré / temps idéal (1.00 = on ne peut pas faire mieux)."
     echo "Idéal : N×L en séquentiel, ⌈N/W⌉×L avec W threads, L en asynchrone"
-    echo "(L = latence, N = pages) ; pour le calcul, T_1 worker / min(W, cœurs, nombres)."
+    echo "(L = latence, N = pages) ; pour le calcul, T_1 (un seul ouvrier) / min(W, cœurs, nombres)."
     echo "Accélération : par rapport à sequentiel (téléchargements), à /comic2"
     echo "(serveur web), à cpu_sequentiel ou à partial -j 1 (calcul). Pic en vol et"
     echo "connexions : ce que le serveur local a vu pendant l'étape (« — » : pas de réseau)."
