@@ -249,7 +249,7 @@ static char **bwrap_argv(char **argv, const char *const *writable, int status_fd
         n_argv++;
     while (writable != NULL && writable[n_writable] != NULL)
         n_writable++;
-    res = xrealloc(NULL, (sizeof bwrap_options / sizeof *bwrap_options + 3 * n_writable + 16 +
+    res = xrealloc(NULL, (sizeof bwrap_options / sizeof *bwrap_options + 3 * n_writable + 40 +
                           n_argv) * sizeof *res);
     res[n++] = bwrap_path;
     for (size_t i = 0; bwrap_options[i] != NULL; i++)
@@ -281,21 +281,32 @@ static char **bwrap_argv(char **argv, const char *const *writable, int status_fd
     }
     /* Un programme (ou la suite) rangé sous un dossier que le bac à sable
      * remplace par un tmpfs neuf (/tmp...) : son dossier y est remonté, en
-     * lecture seule. */
-    for (size_t k = 0; k < 2; k++) {
-        static char dirs[2][PATH_MAX];
-        const char *bin = k == 0 ? argv[0] : suite_path;
-        char *slash;
+     * lecture seule. Le programme n'est pas toujours argv[0] : sous une
+     * enveloppe (mpiexec au chapitre 07, valgrind), c'est un argument ; on
+     * remonte donc le dossier de chaque argument qui nomme un exécutable
+     * sous ces dossiers (au plus MAX_REMONTES). */
+    {
+        enum { MAX_REMONTES = 8 };
+        static char dirs[MAX_REMONTES][PATH_MAX];
+        size_t used = 0;
 
-        if (strncmp(bin, "/tmp/", 5) != 0 && strncmp(bin, "/var/tmp/", 9) != 0 &&
-            strncmp(bin, "/run/", 5) != 0 && strncmp(bin, "/dev/shm/", 9) != 0)
-            continue;
-        snprintf(dirs[k], sizeof dirs[k], "%s", bin);
-        slash = strrchr(dirs[k], '/');
-        *slash = '\0';
-        res[n++] = "--ro-bind";
-        res[n++] = dirs[k];
-        res[n++] = dirs[k];
+        for (size_t k = 0; k <= n_argv && used < MAX_REMONTES; k++) {
+            const char *bin = k < n_argv ? argv[k] : suite_path;
+            char *slash;
+
+            if (strncmp(bin, "/tmp/", 5) != 0 && strncmp(bin, "/var/tmp/", 9) != 0 &&
+                strncmp(bin, "/run/", 5) != 0 && strncmp(bin, "/dev/shm/", 9) != 0)
+                continue;
+            if (k < n_argv && access(bin, X_OK) != 0)
+                continue;
+            snprintf(dirs[used], sizeof dirs[used], "%s", bin);
+            slash = strrchr(dirs[used], '/');
+            *slash = '\0';
+            res[n++] = "--ro-bind";
+            res[n++] = dirs[used];
+            res[n++] = dirs[used];
+            used++;
+        }
     }
     res[n++] = "--";
     res[n++] = suite_path;
