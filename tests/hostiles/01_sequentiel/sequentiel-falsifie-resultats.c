@@ -34,7 +34,7 @@ static const char forged[] = "{\"reussi\": true, \"falsifie\": \"td6-hostile-sen
 
 static void forge(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_APPEND);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
 
     found++;
     if (fd < 0) {
@@ -84,10 +84,10 @@ static void from_environ(const char *pid)
     close(fd);
     for (ssize_t i = 0; len > 0 && i < len; i += (ssize_t)strlen(env + i) + 1) {
         env[len] = '\0';
-        if (strncmp(env + i, "TD6_RESULTS=", 14) == 0) {
+        if (strncmp(env + i, "TD6_RESULTS=", 12) == 0) {
             char file[4200];
 
-            snprintf(file, sizeof file, "%s.json", env + i + 14);
+            snprintf(file, sizeof file, "%s.json", env + i + 12);
             forge(file);
         }
     }
@@ -112,9 +112,19 @@ int main(int argc, char **argv)
     snprintf(ppid, sizeof ppid, "%d", (int)getppid());
     from_environ(ppid);
     from_environ("1");
-    /* Remonter jusqu'au dossier build/, puis tout parcourir. */
+    /* Remonter jusqu'au dossier build/, puis tout parcourir. D'abord, un
+     * faux résultat à côté de son propre exécutable : où que soit le
+     * dépôt, cet essai-là a toujours lieu (et le bac à sable le refuse). */
     if (len > 0) {
+        char own[4200], *slash;
+
         dir[len] = '\0';
+        snprintf(own, sizeof own, "%s", dir);
+        slash = strrchr(own, '/');
+        if (slash != NULL) {
+            snprintf(slash, sizeof own - (size_t)(slash - own), "/resultats.json");
+            forge(own);
+        }
         for (char *at = strstr(dir, "/build/"); at != NULL; at = NULL) {
             at[6] = '\0';
             nftw(dir, visit, 16, FTW_PHYS);
