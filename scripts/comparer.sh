@@ -80,7 +80,9 @@ resultats() {
     if grep -q '^cpu_bound(' "$1"; then
         grep '^cpu_bound(' "$1"
     else
-        echo "$(grep -c '^Read [0-9]* from ' "$1") pages lues"
+        # grep -o : une ligne « Read » coupée par une autre (print de
+        # Python, depuis plusieurs threads) compte quand même.
+        echo "$(grep -o 'Read [0-9]* from ' "$1" | wc -l) pages lues"
     fi
 }
 
@@ -99,6 +101,11 @@ paire() {
     echo "   \$ ${p[*]:0:5}$([ ${#p[@]} -gt 5 ] && echo " …")"
     lancer "$cle.py" "${p[@]}"; rc_p=$?
     pic_p=$STAT_PIC conn_p=$STAT_CONNEXIONS
+    # Des lignes mêlées chez Python (print écrit le texte, puis le saut de
+    # ligne : deux écritures, entre lesquelles un autre thread peut passer).
+    local melees
+    melees=$(grep -c 'Read .*Read ' "$travail/$cle.py.out")
+    [ "$melees" -gt 0 ] && echo "     (Python : $melees ligne(s) « Read » mêlées à d'autres : print n'écrit pas la ligne d'un seul coup — voir le chapitre 02)"
     t_c=$(duree_affichee "$travail/$cle.c.out")
     t_p=$(duree_affichee "$travail/$cle.py.out")
     verifier_paire "$libelle" "$rc_c" "$rc_p" "$cle" "$pic_attendu" "$pic_c" "$pic_p"
