@@ -65,6 +65,12 @@ void check_single_thread(const char *prog);
  * le serveur doit avoir vu au moins 150 requêtes simultanées. */
 void check_all_in_flight(const char *prog);
 
+/* Le test « attendre sans calculer » commun : 8 URL, un serveur à 800 ms
+ * (-m 4 pour asynchrone, donc deux vagues) ; le temps processeur du
+ * programme (wait4) doit rester sous 10 % de l'attente. `hint` : où
+ * regarder. */
+void check_waits_without_cpu(const char *prog, const char *hint);
+
 /* Les suites de boucle.c (test_boucle.c). */
 void register_boucle(Suite *s);
 

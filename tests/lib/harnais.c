@@ -630,6 +630,10 @@ td6_stats td6_server_stats(void)
     st.xkcd = json_long(paths, "/xkcd");
     st.images = json_long(paths, "/images");
     st.other = json_long(paths, "autres");
+    st.clock_ms = json_number_value(json_object_get(root, "horloge_ms"));
+    st.first_ms = json_number_value(json_object_get(root, "premiere_ms"));
+    st.last_ms = json_number_value(json_object_get(root, "derniere_ms"));
+    st.connect_wait_ms = json_number_value(json_object_get(root, "attente_connexion_max_ms"));
     json_decref(root);
     td6_http_free(&h);
     return st;
@@ -759,6 +763,7 @@ static void collect(td6_result *r, int out, int err, double timeout, double sile
     long requests = -1;
     bool open_out = true, open_err = true, reaped = false;
     int wstatus = 0, cap = max_processes();
+    struct rusage usage = { 0 };
     long base_tasks = system_tasks(), base_threads = 0;
 
     while (!reaped || open_out || open_err) {
@@ -766,7 +771,7 @@ static void collect(td6_result *r, int out, int err, double timeout, double sile
                                { open_err ? err : -1, POLLIN, 0 } };
         double t = now_s(), left = deadline - t;
 
-        if (!reaped && waitpid(r->pid, &wstatus, WNOHANG) == r->pid) {
+        if (!reaped && wait4(r->pid, &wstatus, WNOHANG, &usage) == r->pid) {
             reaped = true;
             exited_at = t;
         }
@@ -859,7 +864,12 @@ static void collect(td6_result *r, int out, int err, double timeout, double sile
     r->leftovers = r->leftover_count > 0;
     kill(-r->pid, SIGKILL);
     if (!reaped)
-        waitpid(r->pid, &wstatus, 0);
+        wait4(r->pid, &wstatus, 0, &usage);
+    /* Temps processeur du programme (tous ses threads, et ses enfants
+     * attendus) : pas un chronomètre, la charge de la machine ne le gonfle
+     * pas. */
+    r->cpu_s = (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+               (double)usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
     {
         pid_t keep[MAX_SPAWNED + 1];
         size_t n_keep = keep_list(keep);
@@ -1394,4 +1404,29 @@ long td6_thread_count(pid_t pid)
             n++;
     closedir(task);
     return n;
+}
+
+double td6_cpu_seconds(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long utime = 0, stime = 0;
+    long ticks = sysconf(_SC_CLK_TCK);
+    int fd;
+    ssize_t len;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0)
+        return -1;
+    buf[len] = '\0';
+    /* Après « ) » : état, puis 10 champs, puis utime et stime (14e et 15e). */
+    p = strrchr(buf, ')');
+    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                            &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)(ticks > 0 ? ticks : 100);
 }

@@ -77,6 +77,12 @@ typedef struct {
     long peak;         /* pic de requêtes simultanées ("en vol") */
     long in_flight;    /* requêtes en cours au moment de la lecture */
     long jython, dice, xkcd, images, other;  /* requêtes par chemin */
+    /* Horloge du serveur (ms, monotone) : sa valeur à la lecture, l'arrivée
+     * de la première et de la dernière requête comptée depuis /reset, et le
+     * plus long délai entre l'ouverture d'une connexion et sa première
+     * requête. L'ordre et l'écart d'événements vus par le serveur, à
+     * comparer à sa latence avec une large marge : pas un chronomètre. */
+    double clock_ms, first_ms, last_ms, connect_wait_ms;
 } td6_stats;
 
 /* Lit /stats (échec du test si impossible). */
@@ -113,6 +119,8 @@ typedef struct {
     bool silent;        /* arrêté car silencieux : ni sortie ni requête (silence_s) */
     bool repeat;        /* déjà bloqué dans un test précédent : silence court */
     double silence_s;   /* silence toléré : 15 s, 3 s en récidive (mis à l'échelle) */
+    double cpu_s;       /* temps processeur (utilisateur + système) du programme,
+                         * tous threads et enfants attendus compris (wait4) */
 } td6_result;
 
 /* Lance `name` (argv sans argv[0], terminé par NULL ; NULL = aucun
@@ -222,6 +230,12 @@ char *td6_u128_text(unsigned __int128 value, char buf[48]);
 /* Nombre de threads du processus `pid` (entrées de /proc/<pid>/task),
  * -1 s'il n'existe plus. */
 long td6_thread_count(pid_t pid);
+
+/* Temps processeur (utilisateur + système, tous ses threads) déjà consommé
+ * par le processus `pid` vivant (/proc/<pid>/stat), en secondes ; -1 s'il
+ * n'existe plus. Pas un chronomètre : la charge de la machine ne le gonfle
+ * pas. */
+double td6_cpu_seconds(pid_t pid);
 
 /* ---- Réservé au harnais (principal.c) ---------------------------------- */
 
