@@ -67,7 +67,7 @@ void check_all_in_flight(const char *prog);
 
 /* Le test « attendre sans calculer » commun : 8 URL, un serveur à 800 ms
  * (-m 4 pour asynchrone, donc deux vagues) ; le temps processeur du
- * programme (wait4) doit rester sous 10 % de l'attente. `hint` : où
+ * programme (wait4) doit rester sous 7,5 % de l'attente. `hint` : où
  * regarder. */
 void check_waits_without_cpu(const char *prog, const char *hint);
 
