@@ -51,6 +51,7 @@ compile() {
     if "${MAKE:-make}" --no-print-directory -s programmes BUILD="$progs" SRC="$src" \
             EXO="${exo%%_*}" >"$results/$exo.log" 2>&1; then
         rm -f "$results/$exo.log"
+        build_sanitized "$exo"
         return 0
     fi
     # Un exercice qui ne compile pas est noté comme tel, et on passe au
@@ -66,11 +67,23 @@ compile() {
     return 1
 }
 
+# build_sanitized EXO : les mêmes programmes avec ThreadSanitizer et avec
+# ASan + UBSan (dossiers $progs/tsan et $progs/asan), pour les tests tsan_* et
+# asan_* des suites ; un échec ici fait seulement échouer ces tests.
+build_sanitized() {
+    "${MAKE:-make}" --no-print-directory -s programmes BUILD="$progs/tsan" SRC="$src" EXO="${1%%_*}" \
+        SAN=-fsanitize=thread CFLAGS="-O1 -g" >>"$results/$1.sanitizers.log" 2>&1
+    "${MAKE:-make}" --no-print-directory -s programmes BUILD="$progs/asan" SRC="$src" EXO="${1%%_*}" \
+        SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" \
+        >>"$results/$1.sanitizers.log" 2>&1
+}
+
 # run_suite EXO : lance la suite de l'exercice (sortie standard héritée).
 run_suite() {
     local exo=$1
     echo
     TD6_EXO=$exo TD6_SOURCE=$src TD6_BIN=$progs/$src/$exo \
+    TD6_BIN_TSAN=$progs/tsan/$src/$exo TD6_BIN_ASAN=$progs/asan/$src/$exo \
     TD6_SERVEUR_BIN=$build/serveur/serveur TD6_RESULTATS=$results/$exo \
         "$build/tests/$exo/suite"
 }

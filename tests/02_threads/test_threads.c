@@ -426,6 +426,50 @@ static void test_serveur_absent(void)
     td6_result_free(&r);
 }
 
+/* ---- Sous sanitizer ------------------------------------------------------ */
+
+/* threads -w 4 sur 12 URL, une sur deux en échec (404), 300 ms de latence :
+ * dans chaque vague, deux threads échouent EN MÊME TEMPS (leurs requêtes
+ * partent ensemble et reviennent ensemble, sans verrou pris entre les
+ * deux), et tous prennent des URL dans la file. Le
+ * programme est celui compilé avec un sanitizer (make test le construit) :
+ * ThreadSanitizer signale toute variable partagée touchée sans verrou par
+ * deux threads (l'indice de la file lu hors du verrou, un compteur
+ * d'échecs commun...), même si la course n'a rien cassé cette fois-ci ;
+ * AddressSanitizer, un accès mémoire invalide ou une fuite (une poignée
+ * jamais libérée). Le rapport ne dépend pas de l'ordre des threads : il
+ * suffit que les deux accès aient eu lieu sans verrou entre eux. */
+static void sanitized_run(const char *variable)
+{
+    enum { N = 12 };
+    char urls[N][160];
+    const char *args[N + 3] = { "-w", "4" };
+
+    td6_server_start(300);
+    for (int i = 0; i < N; i++) {
+        server_path(urls[i], sizeof urls[i], i % 2 == 0 ? "/dice" : "/page-inexistante");
+        args[i + 2] = urls[i];
+    }
+    args[N + 2] = NULL;
+    td6_use_sanitized(variable);
+    td6_result r = td6_run(PROG, args, NULL, 60);
+    td6_require_finished(&r, PROG);
+    ck_assert_msg(td6_server_stats().requests == N,
+                  "Sous sanitizer : %d requêtes attendues, %ld reçues par le serveur.", N,
+                  td6_server_stats().requests);
+    td6_result_free(&r);
+}
+
+static void test_tsan_threads(void)
+{
+    sanitized_run("TD6_BIN_TSAN");
+}
+
+static void test_asan_threads(void)
+{
+    sanitized_run("TD6_BIN_ASAN");
+}
+
 void td6_register(Suite *s)
 {
     td6_add(s, "tout_est_lu", test_tout_est_lu,
@@ -448,6 +492,10 @@ void td6_register(Suite *s)
             "continuent", 20);
     td6_add(s, "option_w", test_option_w,
             "-w 0, -w 201, -w cinq : refusés avec un message et le code 2", 30);
+    td6_add(s, "tsan_threads", test_tsan_threads,
+            "ThreadSanitizer : aucune course de données (-w 4, 12 URL dont 6 en échec)", 90);
+    td6_add(s, "asan_threads", test_asan_threads,
+            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
     td6_add(s, "serveur_absent", test_serveur_absent,
             "sans serveur : une ligne d'erreur par URL, code de sortie 1, pas de plantage", 40);
 }

@@ -275,6 +275,25 @@ void check_waits_without_cpu(const char *prog, const char *hint)
     td6_result_free(&r);
 }
 
+void check_sanitized(const char *prog)
+{
+    enum { N = 6 };
+    char urls[N][160];
+    const char *args[N + 1];
+
+    td6_server_start(20);
+    for (int i = 0; i < N; i++) {
+        snprintf(urls[i], sizeof urls[i], "%s/%s", td6_server_url(),
+                 i == 3 ? "page-inexistante" : i % 2 ? "dice" : "jython");
+        args[i] = urls[i];
+    }
+    args[N] = NULL;
+    td6_use_sanitized("TD6_BIN_ASAN");
+    td6_result r = td6_run(prog, args, NULL, 60);
+    td6_require_finished(&r, prog);
+    td6_result_free(&r);
+}
+
 void check_all_in_flight(const char *prog)
 {
     expected_read reads[N_COURSE];

@@ -71,6 +71,12 @@ void check_all_in_flight(const char *prog);
  * regarder. */
 void check_waits_without_cpu(const char *prog, const char *hint);
 
+/* Le test « sous sanitizer » commun : 6 URL (une en échec) avec le
+ * programme compilé avec AddressSanitizer + UBSan (make test le construit) :
+ * ni accès invalide, ni fuite (une poignée simple jamais rendue par
+ * curl_multi_remove_handle + curl_easy_cleanup, la multi jamais libérée). */
+void check_sanitized(const char *prog);
+
 /* Les suites de boucle.c (test_boucle.c). */
 void register_boucle(Suite *s);
 

@@ -151,6 +151,11 @@ static void test_boucle_attente_sans_calcul(void)
                             "ait du nouveau.");
 }
 
+static void test_asan_boucle(void)
+{
+    check_sanitized(PROG);
+}
+
 static void test_boucle_transitions(void)
 {
     char urls[3][160];
@@ -291,6 +296,8 @@ void register_boucle(Suite *s)
             "boucle : un seul thread pendant toute l'exécution", 40);
     td6_add(s, "boucle_attente_sans_calcul", test_boucle_attente_sans_calcul,
             "boucle : attendre le serveur ne consomme presque pas de processeur", 30);
+    td6_add(s, "asan_boucle", test_asan_boucle,
+            "boucle : AddressSanitizer + UBSan, ni accès invalide, ni fuite de mémoire", 90);
     td6_add(s, "boucle_transitions", test_boucle_transitions,
             "boucle : chaque tâche va de « nouvelle » à « terminée » en passant par "
             "« en attente -> prête », et toutes attendent ensemble", 30);

@@ -637,6 +637,46 @@ static void test_evenementiel_peu_de_threads(void)
     finish(&p, "evenementiel");
 }
 
+/* ---- Sous ThreadSanitizer ---------------------------------------------- */
+
+/* Chaque serveur compilé avec ThreadSanitizer (make test le construit), 4
+ * clients à la fois puis SIGTERM : aucune variable partagée entre threads
+ * sans verrou (une multi-poignée ou une file commune, un compteur...), et
+ * pas de fuite à l'arrêt. finish() lit sa sortie d'erreur et échoue sur le
+ * moindre rapport. */
+static void sanitized_server(const char *prog)
+{
+    enum { CLIENTS = 4 };
+    td6_http replies[CLIENTS];
+
+    td6_use_sanitized("TD6_BIN_TSAN");
+    td6_server_start(50);
+    td6_process p = start_prog(prog, NULL, NULL);
+    get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
+    for (int i = 0; i < CLIENTS; i++) {
+        ck_assert_msg(replies[i].status == 200, "%s (ThreadSanitizer) : le client n°%d a reçu "
+                      "le statut %ld au lieu de 200 (%s).", prog, i + 1, replies[i].status,
+                      replies[i].error);
+        td6_http_free(&replies[i]);
+    }
+    finish(&p, prog);
+}
+
+static void test_tsan_hello(void)
+{
+    sanitized_server("hello");
+}
+
+static void test_tsan_hello2(void)
+{
+    sanitized_server("hello2");
+}
+
+static void test_tsan_evenementiel(void)
+{
+    sanitized_server("evenementiel");
+}
+
 /* ---- API en panne --------------------------------------------------- */
 
 /* Pour chaque programme : l'API `path` est en panne ; deux requêtes /comic
@@ -909,6 +949,12 @@ void td6_register(Suite *s)
             "evenementiel : 20 clients servis, leurs appels à l'API se chevauchent", 30);
     td6_add(s, "evenementiel_peu_de_threads", test_evenementiel_peu_de_threads,
             "evenementiel : 20 clients servis avec au plus 4 threads", 30);
+    td6_add(s, "tsan_hello", test_tsan_hello,
+            "hello : ThreadSanitizer, aucune course de données (4 clients)", 60);
+    td6_add(s, "tsan_hello2", test_tsan_hello2,
+            "hello2 : ThreadSanitizer, aucune course de données (4 clients)", 60);
+    td6_add(s, "tsan_evenementiel", test_tsan_evenementiel,
+            "evenementiel : ThreadSanitizer, aucune course de données (4 clients)", 60);
     td6_add(s, "api_refusee", test_api_refusee,
             "API injoignable : 502, et le serveur continue", 40);
     td6_add(s, "api_muette", test_api_muette,

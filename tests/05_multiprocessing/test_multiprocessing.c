@@ -433,7 +433,13 @@ static void test_multiproc_chevauchement(void)
 static void test_sequentiel_carre_128_bits(void)
 {
     static const long big[] = { FIRST_SQUARE_OVERFLOW };
-    td6_result r = run_numbers(SEQ, 0, big, 1, NULL, 60);
+    td6_result r;
+
+    /* ~2 s de calcul sans rien écrire : sur une machine très chargée (une
+     * charge de 36 sur 2 cœurs a été vue), bien plus de 15 s de silence. Le
+     * verdict ne doit pas en dépendre : silence toléré jusqu'au délai. */
+    setenv("TD6_SILENCE_S", "170", 1);
+    r = run_numbers(SEQ, 0, big, 1, NULL, 170);
 
     td6_require_finished(&r, SEQ);
     check_output(SEQ, &r, big, 1,
@@ -509,6 +515,35 @@ static void test_multiproc_ouvrier_tue(void)
     td6_result_free(&r);
 }
 
+/* ---- Sous sanitizer ------------------------------------------------------ */
+
+/* Les programmes compilés avec un sanitizer (make test les construit), sur
+ * des nombres petits (le calcul instrumenté est bien plus lent) :
+ * cpu_threads sous ThreadSanitizer (l'indice de la piscine lu ou écrit hors
+ * du verrou, un résultat partagé...), multiproc sous AddressSanitizer + UBSan
+ * (accès invalide, fuite, débordement d'entier signé). */
+static void sanitized_for(const char *variable, const char *prog)
+{
+    static const long small[] = { 200000, 200001, 200002, 200003, 200004, 200005 };
+    td6_result r;
+
+    td6_use_sanitized(variable);
+    r = run_numbers(prog, 2, small, 6, NULL, 60);
+    td6_require_finished(&r, prog);
+    check_output(prog, &r, small, 6, "");
+    td6_result_free(&r);
+}
+
+static void test_tsan_cpu_threads(void)
+{
+    sanitized_for("TD6_BIN_TSAN", THREADS);
+}
+
+static void test_asan_multiproc(void)
+{
+    sanitized_for("TD6_BIN_ASAN", PROC);
+}
+
 /* ---- Arguments --------------------------------------------------------- */
 
 static void test_arguments_invalides(void)
@@ -557,11 +592,15 @@ void td6_register(Suite *s)
     td6_add(s, "multiproc_chevauchement", test_multiproc_chevauchement,
             "multiproc -j 2 : deux calculs au moins se font en même temps (trace)", 40);
     td6_add(s, "sequentiel_carre_128_bits", test_sequentiel_carre_128_bits,
-            "cpu_sequentiel : carré exact au-delà de 2^63 (n = 3 037 000 501)", 70);
+            "cpu_sequentiel : carré exact au-delà de 2^63 (n = 3 037 000 501)", 180);
     td6_add(s, "multiproc_sans_zombie", test_multiproc_sans_zombie,
             "multiproc : chaque enfant est attendu, aucun ne survit au programme", 40);
     td6_add(s, "multiproc_ouvrier_tue", test_multiproc_ouvrier_tue,
             "multiproc : un ouvrier tué est signalé, les autres résultats rendus", 30);
+    td6_add(s, "tsan_cpu_threads", test_tsan_cpu_threads,
+            "cpu_threads : ThreadSanitizer, aucune course de données", 90);
+    td6_add(s, "asan_multiproc", test_asan_multiproc,
+            "multiproc : AddressSanitizer + UBSan, ni accès invalide, ni fuite", 90);
     td6_add(s, "arguments_invalides", test_arguments_invalides,
             "arguments invalides : message, code 2, rien de calculé", 60);
 }

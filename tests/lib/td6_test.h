@@ -171,6 +171,21 @@ void td6_require_clean(const td6_result *r, const char *name);
 
 void td6_result_free(td6_result *r);
 
+/* ---- Sanitizers dans la note --------------------------------------------- */
+
+/* Les tests suivants (td6_run, td6_spawn, td6_program) lancent les
+ * programmes construits avec un sanitizer, dont make test (scripts/tester.sh)
+ * met le dossier dans la variable `variable` : "TD6_BIN_TSAN"
+ * (ThreadSanitizer) ou "TD6_BIN_ASAN" (AddressSanitizer + UBSan + fuites).
+ * Échec du test, avec un message, si ce dossier n'existe pas. Un rapport du
+ * sanitizer fait ensuite échouer td6_require_finished / td6_require_clean. */
+void td6_use_sanitized(const char *variable);
+
+/* La première ligne de pile de `report` qui est dans le code de l'étudiant
+ * (un fichier d'un dossier NN_nom/), résumée dans buf : « fonction », dans
+ * fichier.c:ligne. Renvoie buf. */
+const char *td6_student_frame(const char *report, char *buf, size_t size);
+
 /* Un programme lancé en arrière-plan (un serveur web du chapitre 04). */
 typedef struct {
     pid_t pid;
