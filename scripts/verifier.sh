@@ -28,6 +28,7 @@ run_suite() {
     local exo=$1 bin=$2 name=$3
     mkdir -p "$(dirname "$verif/$name")"
     TD6_EXO=$exo TD6_SOURCE=$name TD6_BIN=$bin TD6_SERVEUR_BIN=$build/serveur/serveur \
+    TD6_BIN_TSAN=$build/tsan/${bin#"$build"/} TD6_BIN_ASAN=$build/asan/${bin#"$build"/} \
     TD6_RESULTATS=$verif/$name NO_COLOR=1 \
         "$build/tests/$exo/suite" >"$verif/$name.log" 2>&1
 }
@@ -44,6 +45,13 @@ for src in solutions td6; do
         fail "$src/ ne compile pas"
         sed 's/^/      /' "$verif/$src.compil" | head -n 30
     fi
+done
+# Les solutions avec ThreadSanitizer et avec ASan + UBSan, pour les tests
+# tsan_* et asan_* (les squelettes n'en ont pas besoin : ils échouent déjà).
+for v in "tsan -fsanitize=thread" "asan -fsanitize=address,undefined -fno-omit-frame-pointer"; do
+    "$make" --no-print-directory -s -j"$(nproc 2>/dev/null || echo 2)" programmes SRC=solutions \
+        BUILD="$build/${v%% *}" SAN="${v#* }" CFLAGS="-O1 -g" >>"$verif/sanitizers.compil" 2>&1 ||
+        fail "solutions/ ne compile pas avec ${v#* } (voir $verif/sanitizers.compil)"
 done
 mutant_sources=()
 for exo in "$@"; do
