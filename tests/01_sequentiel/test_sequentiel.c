@@ -157,6 +157,11 @@ static void test_delai_depasse(void)
     snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
     const char *args[] = { slow, ok, NULL };
     td6_result r = td6_run(PROG, args, env, 10);
+    if (r.timed_out && strstr(r.err, slow) == NULL)
+        ck_abort_msg("%s attend encore la réponse du serveur muet après %.0f s : aucun délai "
+                     "n'est réglé sur la poignée. $TD6_TIMEOUT_MS (ici 300 ms) donne le délai "
+                     "à poser avec CURLOPT_TIMEOUT_MS (td6_timeout_ms()). Sortie déjà "
+                     "affichée : « %.200s »", PROG, td6_scaled(10), r.out);
     td6_require_finished(&r, PROG);
 
     ck_assert_msg(strstr(r.err, slow) != NULL,

@@ -149,6 +149,21 @@ static void check_reads(char **lines, size_t n, char **exp, size_t n_exp, const 
                       "absente ou mal configurée (get_session) ?", missing, n_exp, first_missing,
                       first_line(named, why, sizeof why));
     }
+    if (missing > 0) {
+        /* Le serveur a-t-il reçu plus de requêtes qu'il n'y a de lignes ? Si
+         * non, les URL manquantes n'ont jamais été demandées : les threads
+         * se sont arrêtés trop tôt (une URL chacun, sans boucle), ce n'est
+         * pas un join oublié. */
+        long served = td6_server_stats().requests;
+
+        ck_assert_msg(served < 0 || (size_t)served > n_exp - missing,
+                      "%zu lignes « Read » manquent sur %zu (par exemple « %s »), et le serveur "
+                      "n'a reçu que %ld requêtes : ces URL n'ont jamais été demandées. Chaque "
+                      "thread doit prendre une URL dans la file, la télécharger, et "
+                      "RECOMMENCER jusqu'à ce que la file soit vide (une boucle), pas "
+                      "s'arrêter après la première.", missing, n_exp,
+                      first_missing != NULL ? first_missing : "?", served);
+    }
     ck_assert_msg(missing == 0,
                   "%zu lignes « Read » manquent sur %zu (par exemple « %s »). Chaque URL doit "
                   "être lue une fois. Le thread principal attend-il (pthread_join) CHAQUE thread "
@@ -366,6 +381,11 @@ static void test_delai_depasse(void)
     }
     const char *args[] = { "-w", "2", slow, urls[0], urls[1], urls[2], NULL };
     td6_result r = td6_run(PROG, args, env, 10);
+    if (r.timed_out && strstr(r.err, slow) == NULL)
+        ck_abort_msg("%s attend encore la réponse du serveur muet après %.0f s : aucun délai "
+                     "n'est réglé sur la poignée. $TD6_TIMEOUT_MS (ici 300 ms) donne le délai "
+                     "à poser avec CURLOPT_TIMEOUT_MS (td6_timeout_ms()). Sortie déjà "
+                     "affichée : « %.200s »", PROG, td6_scaled(10), r.out);
     td6_require_finished(&r, PROG);
 
     ck_assert_msg(strstr(r.err, slow) != NULL,

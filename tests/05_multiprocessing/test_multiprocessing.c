@@ -80,7 +80,30 @@ static td6_result run_numbers(const char *prog, int jobs, const long *numbers, s
         args[k++] = texts[i];
     }
     args[k] = NULL;
-    return td6_run(prog, args, env, timeout_s);
+    td6_result r = td6_run(prog, args, env, timeout_s);
+
+    /* multiproc bloqué ou en vrac, et soit plus de processus que le
+     * programme et ses -j ouvriers, soit « Duration » déjà affiché : un
+     * enfant est sorti de sa fonction d'ouvrier sans _exit et a continué le
+     * code du parent (il crée des ouvriers à son tour, affiche des
+     * résultats, attend ce qui ne viendra pas...). Cause plus probable que
+     * l'interblocage générique du harnais. */
+    if (strcmp(prog, PROC) == 0 && jobs > 0 &&
+        (r.processes > jobs + 1 || strstr(r.out, "Duration ") != NULL) &&
+        (r.timed_out || r.too_many_processes || r.leftovers || !r.exited))
+        ck_abort_msg("multiproc -j %d : jusqu'à %d processus vus en même temps (le programme "
+                     "et %d ouvriers attendus), « Duration » %s, et le programme %s. Un "
+                     "ouvrier qui finit son travail sans appeler _exit() revient dans le code "
+                     "du parent : il crée des ouvriers à son tour, affiche des résultats, "
+                     "attend ce qui ne viendra pas... Terminez la branche de l'enfant (fork() "
+                     "a rendu 0) par _exit(). (Sinon : un ouvrier jamais arrêté, dont le tube "
+                     "des tâches n'a pas été fermé, que le parent attend avec waitpid.)", jobs,
+                     r.processes, jobs,
+                     strstr(r.out, "Duration ") != NULL ? "déjà affiché" : "pas affiché",
+                     r.timed_out ? "ne s'est pas terminé"
+                     : r.too_many_processes ? "a lancé trop de processus"
+                     : r.leftovers ? "a laissé des processus derrière lui" : "a planté");
+    return r;
 }
 
 /* Vérifie la sortie : une ligne « cpu_bound(N) = somme » par nombre de

@@ -1050,9 +1050,10 @@ void td6_require_finished(const td6_result *r, const char *name)
                      "Sortie déjà affichée : %s.", name, r->silence_s,
                      output_summary(r->out, r->out_len));
     if (r->timed_out)
-        ck_abort_msg("%s ne s'est pas terminé à temps : boucle infinie, interblocage "
-                     "(deadlock : un verrou jamais rendu, un pthread_join qui attend un "
-                     "thread bloqué) ou processus enfant jamais attendu ? "
+        ck_abort_msg("%s ne s'est pas terminé à temps : une attente sans fin (un appel "
+                     "réseau sans délai, CURLOPT_TIMEOUT_MS), une boucle infinie, ou, s'il "
+                     "lance des threads ou des processus, un verrou jamais rendu, un "
+                     "pthread_join ou un waitpid qui attend pour toujours ? "
                      "Sortie déjà affichée : %s.", name, output_summary(r->out, r->out_len));
     if (!r->exited)
         ck_abort_msg("%s a planté (signal %d, %s) : %s", name, r->signal,
