@@ -89,8 +89,15 @@ $(BILAN): tests/lib/bilan.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
+# La cale LD_PRELOAD des tests : une ligne écrite en plusieurs appels de
+# stdio est coupée à coup sûr (voir tests/lib/entrelace.c).
+ENTRELACE := $(BUILD)/tests/lib/entrelace.so
+$(ENTRELACE): tests/lib/entrelace.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
+
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
-outils: $(SERVEUR) $(SUITES) $(BILAN)
+outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
 .PHONY: outils
 
 # ---- Cibles des utilisateurs --------------------------------------------

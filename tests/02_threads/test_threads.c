@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "td6_test.h"
 
@@ -446,6 +447,47 @@ static void test_serveur_absent(void)
     td6_result_free(&r);
 }
 
+/* ---- Lignes entières, à coup sûr ----------------------------------------- */
+
+/* threads -w 5 sur 20 URL, avec la cale build/tests/lib/entrelace.so
+ * (LD_PRELOAD) : chaque appel de stdio qui écrit un morceau de ligne sur
+ * stdout attend qu'un autre thread écrive à son tour. Une ligne « Read »
+ * écrite en deux printf est alors coupée à chaque fois, au lieu d'une fois
+ * de temps en temps : le verdict ne dépend plus de la chance. Un programme
+ * qui écrit chaque ligne en un seul appel n'est pas ralenti. */
+static void test_lignes_entieres(void)
+{
+    enum { N = 20 };
+    char urls[N][160], preload[4200];
+    const char *args[N + 3] = { "-w", "5" };
+    const char *server = getenv("TD6_SERVEUR_BIN");
+    const char *suffix = "serveur/serveur";
+    size_t len = server != NULL ? strlen(server) : 0;
+
+    ck_assert_msg(len >= strlen(suffix) && strcmp(server + len - strlen(suffix), suffix) == 0,
+                  "test : $TD6_SERVEUR_BIN (%s) ne finit pas par %s.", server ? server : "?",
+                  suffix);
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%.*stests/lib/entrelace.so",
+             (int)(len - strlen(suffix)), server);
+    ck_assert_msg(access(preload + strlen("LD_PRELOAD="), R_OK) == 0,
+                  "test : la cale %s n'est pas construite (make outils).",
+                  preload + strlen("LD_PRELOAD="));
+    td6_server_start(OVERLAP_MS);
+    for (int i = 0; i < N; i++) {
+        server_path(urls[i], sizeof urls[i], i % 2 == 0 ? "/jython" : "/dice");
+        args[i + 2] = urls[i];
+    }
+    args[N + 2] = NULL;
+    const char *env[] = { preload, NULL };
+    td6_result r = td6_run(PROG, args, env, 40);
+    td6_require_finished(&r, PROG);
+    char **exp = expected_alternating(N);
+
+    check_output(&r, exp, N, N);
+    free_expected(exp, N);
+    td6_result_free(&r);
+}
+
 /* ---- Sous sanitizer ------------------------------------------------------ */
 
 /* threads -w 4 sur 12 URL, une sur deux en échec (404), 300 ms de latence :
@@ -512,6 +554,9 @@ void td6_register(Suite *s)
             "continuent", 20);
     td6_add(s, "option_w", test_option_w,
             "-w 0, -w 201, -w cinq : refusés avec un message et le code 2", 30);
+    td6_add(s, "lignes_entieres", test_lignes_entieres,
+            "-w 5 : chaque ligne « Read » est écrite d'un bloc, même quand un autre "
+            "thread écrit entre deux appels de stdio", 60);
     td6_add(s, "tsan_threads", test_tsan_threads,
             "ThreadSanitizer : aucune course de données (-w 4, 12 URL dont 6 en échec)", 90);
     td6_add(s, "asan_threads", test_asan_threads,
