@@ -393,6 +393,31 @@ static void first_client(td6_process *p, const char *prog)
     td6_server_reset();
 }
 
+/* Démarre `prog` contre une API à 300 ms, sert un premier client seul, puis
+ * `clients` clients EN MÊME TEMPS ; chaque page doit être juste, et le
+ * programme toujours debout (`crash_hint` : pourquoi il a pu planter).
+ * Renvoie ce que l'API a vu de ces clients-là. */
+static td6_stats serve_together(td6_process *p, const char *prog, int clients,
+                                const char *crash_hint)
+{
+    td6_http replies[32];
+    char what[64];
+
+    ck_assert(clients <= 32);
+    td6_server_start(300);
+    *p = start_prog(prog, NULL, NULL);
+    first_client(p, prog);
+    get_many(page_url(p, "/comic"), clients, replies, 0);
+    ck_assert_msg(td6_alive(p), "%s a planté quand %d clients sont arrivés ensemble. %s", prog,
+                  clients, crash_hint);
+    snprintf(what, sizeof what, "/comic (%d clients à la fois)", clients);
+    for (int i = 0; i < clients; i++) {
+        check_comic_page(&replies[i], prog, what, comics_per_page(prog));
+        td6_http_free(&replies[i]);
+    }
+    return td6_server_stats();
+}
+
 /* ---- Les pages, quand tout va bien ------------------------------------- */
 
 static void test_hello_une_image(void)
@@ -486,21 +511,12 @@ static void test_hello2_cinq_en_parallele(void)
 static void test_hello2_plusieurs_clients(void)
 {
     enum { CLIENTS = 10 };
-    td6_http replies[CLIENTS];
+    td6_process p;
+    td6_stats st = serve_together(&p, "hello2", CLIENTS,
+                                  "Chaque thread (donc chaque connexion) doit avoir SA "
+                                  "multi-poignée : une poignée libcurl, simple ou multi, ne sert "
+                                  "jamais à deux threads en même temps.");
 
-    td6_server_start(300);
-    td6_process p = start_prog("hello2", NULL, NULL);
-    first_client(&p, "hello2");
-    get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
-    ck_assert_msg(td6_alive(&p),
-                  "hello2 a planté quand 10 clients sont arrivés ensemble. Chaque thread "
-                  "(donc chaque connexion) doit avoir SA multi-poignée : une poignée libcurl, "
-                  "simple ou multi, ne sert jamais à deux threads en même temps.");
-    for (int i = 0; i < CLIENTS; i++) {
-        check_comic_page(&replies[i], "hello2", "/comic (10 clients à la fois)", 5);
-        td6_http_free(&replies[i]);
-    }
-    td6_stats st = td6_server_stats();
     ck_assert_msg(st.xkcd == 5 * CLIENTS,
                   "hello2, 10 clients à la fois : %d appels à l'API attendus (5 par page), %ld "
                   "vus. Une multi-poignée partagée entre threads mélange les transferts : "
@@ -548,17 +564,12 @@ enum { MANY = 20 };
 
 static void test_evenementiel_vingt_clients(void)
 {
-    td6_http replies[MANY];
+    td6_process p;
+    td6_stats st = serve_together(&p, "evenementiel", MANY,
+                                  "Le fil libcurl est seul à toucher la multi-poignée ; les "
+                                  "autres threads lui confient les pages par une file gardée "
+                                  "par un verrou.");
 
-    td6_server_start(300);
-    td6_process p = start_prog("evenementiel", NULL, NULL);
-    first_client(&p, "evenementiel");
-    get_many(page_url(&p, "/comic"), MANY, replies, 0);
-    for (int i = 0; i < MANY; i++) {
-        check_comic_page(&replies[i], "evenementiel", "/comic (20 clients à la fois)", 5);
-        td6_http_free(&replies[i]);
-    }
-    td6_stats st = td6_server_stats();
     ck_assert_msg(st.xkcd == 5 * MANY, "20 clients × 5 bandes : %d appels à l'API attendus, "
                   "%ld vus.", 5 * MANY, st.xkcd);
     ck_assert_msg(st.peak > 5,
