@@ -112,8 +112,15 @@ $(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
+# La cale LD_PRELOAD des tests : une ligne écrite en plusieurs appels de
+# stdio est coupée à coup sûr (voir tests/lib/entrelace.c).
+ENTRELACE := $(BUILD)/tests/lib/entrelace.so
+$(ENTRELACE): tests/lib/entrelace.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
+
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
-outils: $(SERVEUR) $(SUITES) $(BILAN)
+outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
 .PHONY: outils
 
 # Pour clangd (et VS Code) : les options de compilation de chaque fichier C

@@ -630,6 +630,10 @@ td6_stats td6_server_stats(void)
     st.xkcd = json_long(paths, "/xkcd");
     st.images = json_long(paths, "/images");
     st.other = json_long(paths, "autres");
+    st.clock_ms = json_number_value(json_object_get(root, "horloge_ms"));
+    st.first_ms = json_number_value(json_object_get(root, "premiere_ms"));
+    st.last_ms = json_number_value(json_object_get(root, "derniere_ms"));
+    st.connect_wait_ms = json_number_value(json_object_get(root, "attente_connexion_max_ms"));
     json_decref(root);
     td6_http_free(&h);
     return st;
@@ -759,6 +763,7 @@ static void collect(td6_result *r, int out, int err, double timeout, double sile
     long requests = -1;
     bool open_out = true, open_err = true, reaped = false;
     int wstatus = 0, cap = max_processes();
+    struct rusage usage = { 0 };
     long base_tasks = system_tasks(), base_threads = 0;
 
     while (!reaped || open_out || open_err) {
@@ -766,7 +771,7 @@ static void collect(td6_result *r, int out, int err, double timeout, double sile
                                { open_err ? err : -1, POLLIN, 0 } };
         double t = now_s(), left = deadline - t;
 
-        if (!reaped && waitpid(r->pid, &wstatus, WNOHANG) == r->pid) {
+        if (!reaped && wait4(r->pid, &wstatus, WNOHANG, &usage) == r->pid) {
             reaped = true;
             exited_at = t;
         }
@@ -859,7 +864,12 @@ static void collect(td6_result *r, int out, int err, double timeout, double sile
     r->leftovers = r->leftover_count > 0;
     kill(-r->pid, SIGKILL);
     if (!reaped)
-        waitpid(r->pid, &wstatus, 0);
+        wait4(r->pid, &wstatus, 0, &usage);
+    /* Temps processeur du programme (tous ses threads, et ses enfants
+     * attendus) : pas un chronomètre, la charge de la machine ne le gonfle
+     * pas. */
+    r->cpu_s = (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+               (double)usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
     {
         pid_t keep[MAX_SPAWNED + 1];
         size_t n_keep = keep_list(keep);
@@ -926,7 +936,11 @@ td6_result td6_run(const char *name, const char *const *args, const char *const 
     if (wrapped(name) && access(path, X_OK) == 0)
         full = wrap_argv(argv, &words);
     r.repeat = state_get("bloque", name, hung_in, sizeof hung_in);
-    r.silence_s = td6_scaled(r.repeat ? REPEAT_SILENCE_S : SILENCE_S);
+    /* $TD6_SILENCE_S : un test qui lance exprès un long calcul muet (le
+     * chapitre 05 au-delà de 2^63) tolère plus de silence. */
+    r.silence_s = td6_scaled(r.repeat ? REPEAT_SILENCE_S
+                             : getenv("TD6_SILENCE_S") != NULL ? atof(getenv("TD6_SILENCE_S"))
+                                                               : SILENCE_S);
     ck_assert_msg(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0 &&
                   pipe2(report, O_CLOEXEC) == 0, "pipe : %s", strerror(errno));
     fflush(NULL);
@@ -1036,9 +1050,10 @@ void td6_require_finished(const td6_result *r, const char *name)
                      "Sortie déjà affichée : %s.", name, r->silence_s,
                      output_summary(r->out, r->out_len));
     if (r->timed_out)
-        ck_abort_msg("%s ne s'est pas terminé à temps : boucle infinie, interblocage "
-                     "(deadlock : un verrou jamais rendu, un pthread_join qui attend un "
-                     "thread bloqué) ou processus enfant jamais attendu ? "
+        ck_abort_msg("%s ne s'est pas terminé à temps : une attente sans fin (un appel "
+                     "réseau sans délai, CURLOPT_TIMEOUT_MS), une boucle infinie, ou, s'il "
+                     "lance des threads ou des processus, un verrou jamais rendu, un "
+                     "pthread_join ou un waitpid qui attend pour toujours ? "
                      "Sortie déjà affichée : %s.", name, output_summary(r->out, r->out_len));
     if (!r->exited)
         ck_abort_msg("%s a planté (signal %d, %s) : %s", name, r->signal,
@@ -1068,9 +1083,13 @@ void td6_require_clean(const td6_result *r, const char *name)
     for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
         const char *at = strstr(r->err, reports[i].mark);
 
-        if (at != NULL)
-            ck_abort_msg("%s : le sanitizer a trouvé %s. Début du rapport : %.400s", name,
-                         reports[i].what, at);
+        if (at != NULL) {
+            char frame[300];
+
+            ck_abort_msg("%s : le sanitizer a trouvé %s. Premier endroit de votre code dans "
+                         "le rapport : %s. Début du rapport : %.300s", name, reports[i].what,
+                         td6_student_frame(at, frame, sizeof frame), at);
+        }
     }
     /* valgrind (make valgrind, option -q) n'écrit que ses rapports, chaque
      * ligne préfixée par « ==pid== ». */
@@ -1396,4 +1415,99 @@ long td6_thread_count(pid_t pid)
             n++;
     closedir(task);
     return n;
+}
+
+double td6_cpu_seconds(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long utime = 0, stime = 0;
+    long ticks = sysconf(_SC_CLK_TCK);
+    int fd;
+    ssize_t len;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0)
+        return -1;
+    buf[len] = '\0';
+    /* Après « ) » : état, puis 10 champs, puis utime et stime (14e et 15e). */
+    p = strrchr(buf, ')');
+    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                            &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)(ticks > 0 ? ticks : 100);
+}
+
+/* Une ligne de pile de `report` (« #N ... fichier.c:ligne ») est-elle dans
+ * un dossier d'exercice (…/NN_nom/fichier.c), donc dans le code de
+ * l'étudiant, et pas dans libcurl, la libc ou commun/ ? */
+static bool student_path(const char *line, size_t len)
+{
+    for (size_t i = 0; i + 4 < len; i++)
+        if (line[i] == '/' && line[i + 1] >= '0' && line[i + 1] <= '9' && line[i + 2] >= '0' &&
+            line[i + 2] <= '9' && line[i + 3] == '_' && memmem(line + i, len - i, ".c:", 3))
+            return true;
+    return false;
+}
+
+const char *td6_student_frame(const char *report, char *buf, size_t size)
+{
+    for (const char *line = report; line != NULL && *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+        const char *hash = line;
+
+        while (hash < line + len && (*hash == ' ' || *hash == '\t'))
+            hash++;
+        if (*hash == '#' && student_path(line, len)) {
+            /* « #0 0x55d1 in download_worker /chemin/02_threads/threads.c:163:13 » :
+             * on garde la fonction et fichier:ligne, sans le chemin. */
+            const char *in = memmem(hash, len - (size_t)(hash - line), " in ", 4);
+            const char *func = in != NULL ? in + 4 : strchr(hash, ' ');
+            const char *path = func != NULL ? strchr(func + 1, ' ') : NULL;
+            const char *file = path;
+
+            while (func != NULL && *func == ' ')
+                func++;
+            for (const char *c = path != NULL ? path + 1 : NULL;
+                 c != NULL && c < line + len && *c != ' ' && *c != '('; c++)
+                if (*c == '/')
+                    file = c + 1;
+            if (func != NULL && path != NULL && file != NULL) {
+                size_t flen = strcspn(file, " (\n");
+
+                snprintf(buf, size, "« %.*s », dans %.*s", (int)(path - func), func,
+                         (int)flen, file == path ? file + 1 : file);
+                return buf;
+            }
+            snprintf(buf, size, "« %.*s »", (int)(len - (size_t)(hash - line)), hash);
+            return buf;
+        }
+        line = end != NULL ? end + 1 : NULL;
+    }
+    snprintf(buf, size, "aucun (le rapport ne cite que des bibliothèques)");
+    return buf;
+}
+
+void td6_use_sanitized(const char *variable)
+{
+    const char *dir = getenv(variable);
+
+    if (dir == NULL || *dir == '\0' || access(dir, X_OK) != 0)
+        ck_abort_msg("Ce test lance vos programmes compilés avec un sanitizer ($%s), qui "
+                     "n'ont pas été construits : lancez-le par « make test », qui les "
+                     "construit (s'il manque le compilateur ou les bibliothèques des "
+                     "sanitizers, lisez scripts/dependances.sh).", variable);
+    setenv("TD6_BIN", dir, 1);
+    /* halt_on_error=0 : tous les rapports, pas seulement le premier ; les
+     * fuites sont cherchées à la sortie (LeakSanitizer, avec ASan). */
+    setenv("TSAN_OPTIONS", "halt_on_error=0 second_deadlock_stack=1", 0);
+    /* fast_unwind_on_malloc=0 : libcurl n'a pas de pointeurs de cadre ; sans
+     * cela, la pile d'une fuite s'arrête dans libcurl, avant votre code. */
+    setenv("ASAN_OPTIONS", "detect_leaks=1:fast_unwind_on_malloc=0", 0);
+    setenv("UBSAN_OPTIONS", "print_stacktrace=1", 0);
 }
