@@ -463,7 +463,10 @@ preparer_mutant() {
             # partagent ainsi tests/hostiles/commun/).
             touches=$(nom_mutant "$m")
             touches=${touches%%-*}.c
-            printf '#include "%s"\n' "$(realpath "$m")" >"$copie/$touches"
+            # make reconnaît un programme à sa ligne « int main( » : le
+            # fichier inclus l'a, la copie la redit dans un #if 0.
+            printf '#include "%s"\n#if 0\nint main(void); /* dans le fichier inclus */\n#endif\n' \
+                "$(realpath "$m")" >"$copie/$touches"
             ;;
     esac
     for f in $touches; do
