@@ -267,6 +267,13 @@ void check_waits_without_cpu(const char *prog, const char *hint)
     args[k] = NULL;
     td6_result r = td6_run(prog, args, NULL, 30);
     td6_require_finished(&r, prog);
+    td6_stats st = td6_server_stats();
+
+    /* Un programme qui ne télécharge rien n'attend rien : peu de processeur,
+     * mais aucun point pour cela. */
+    ck_assert_msg(st.requests == N,
+                  "%s : le serveur attendait %d requêtes, il en a reçu %ld : sans "
+                  "téléchargements, il n'y a rien à juger ici.", prog, N, st.requests);
     ck_assert_msg(r.cpu_s <= bound,
                   "%s : %.2f s de temps processeur consommé pour %d téléchargements qui "
                   "attendent le serveur (au moins %.1f s d'attente) ; au plus %.2f s attendu. "
