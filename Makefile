@@ -59,7 +59,7 @@ PROGRAMS := $(call programs,$(SRC))
 SERVEUR := $(BUILD)/serveur/serveur
 SUITES := $(patsubst %,$(BUILD)/tests/%/suite,$(EXOS))
 BILAN := $(BUILD)/tests/bilan
-HARNESS := $(filter-out tests/lib/bilan.c,$(wildcard tests/lib/*.c))
+HARNESS := $(filter-out tests/lib/bilan.c tests/lib/entrelace.c,$(wildcard tests/lib/*.c))
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 COMMUN := $(wildcard commun/*.c)
 COMMUN_H := $(wildcard commun/*.h)
@@ -112,8 +112,15 @@ $(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
+# La cale LD_PRELOAD des tests : une ligne écrite en plusieurs appels de
+# stdio est coupée à coup sûr (voir tests/lib/entrelace.c).
+ENTRELACE := $(BUILD)/tests/lib/entrelace.so
+$(ENTRELACE): tests/lib/entrelace.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
+
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
-outils: $(SERVEUR) $(SUITES) $(BILAN)
+outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
 .PHONY: outils
 
 # Pour clangd (et VS Code) : les options de compilation de chaque fichier C

@@ -37,6 +37,12 @@ if ! "$td6_make" --no-print-directory -s programmes SRC=solutions EXO= >"$dir/co
     exit 1
 fi
 
+# Les solutions sous sanitizer (tests tsan_* et asan_*), reprises par les
+# copies des mutants pour les programmes qu'elles ne touchent pas.
+for exo in "$@"; do
+    construire_sanitizers "$build" solutions "$exo" >>"$dir/compilation.log" 2>&1
+done
+
 # Occuper les autres cœurs ; arrêtés à la sortie, même sur Ctrl-C. Lancés
 # hors des tâches de ce script (dans $(...)) : wait et attendre_place ne
 # comptent que les suites.

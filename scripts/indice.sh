@@ -79,6 +79,7 @@ for exo in "$@"; do
         section general compilation | sed 's/^/  /'
         exit 1
     fi
+    construire_sanitizers "$build" "$src" "$exo" >>"$out/$exo.compilation" 2>&1
     NO_COLOR=1 lancer_suite "$exo" "$build/$src/$exo" "$src" "$out/$exo" >"$out/$exo.log" 2>&1
     first=$(sed -n 's/^echec //p' "$out/$exo.txt" 2>/dev/null | head -n 1)
     if [ -z "$first" ] && [ -f "$out/$exo.txt" ]; then

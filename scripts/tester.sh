@@ -130,6 +130,10 @@ compile() {
     elif "$make" --no-print-directory -s -j"$nproc" programmes BUILD="$progs" SRC="$src" \
             EXO="${exo%%_*}" >"$results/$exo.log" 2>&1; then
         rm -f "$results/$exo.log"
+        # Les mêmes programmes sous ThreadSanitizer et sous ASan + UBSan,
+        # pour les tests tsan_* et asan_* ; un échec ici ne fait échouer
+        # que ces tests.
+        construire_sanitizers "$progs" "$src" "$exo" >>"$results/$exo.sanitizers.log" 2>&1
         return 0
     fi
     # Un exercice qui ne compile pas est noté comme tel, et on passe au
@@ -152,7 +156,7 @@ run_suite() {
     echo
     [ -f "$results/$exo.manquants" ] &&
         echo "  ✘ fichiers manquants : $(cat "$results/$exo.manquants") (leurs tests échouent)"
-    lancer_suite "$exo" "$progs/$src/$exo" "$src" "$results/$exo"
+    lancer_suite "$exo" "$progs/$src/$exo" "$src" "$results/$exo" "$progs"
     awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", b - a }' >"$results/$exo.duree"
 }
 

@@ -45,6 +45,11 @@ mkdir -p "$t/tmp-exterieur"
 "${MAKE:-make}" --no-print-directory -s "$build/tests/$exo/suite" "$build/tests/bilan" >"$t/make.log" 2>&1 ||
     { mauvais "la suite $exo ne se construit pas" "$(cat "$t/make.log")"; exit 1; }
 export TMPDIR=$PWD/$t/tmp-exterieur
+# Les tests de la suite : tous (n_tout : les rapports JSON, TAP, JUnit les
+# citent tous), et les notés (n : ni cli_*). Comptés, pas écrits ici : un
+# chiffre écrit vieillirait à chaque test ajouté.
+n_tout=$("$build/tests/$exo/suite" --liste | grep -c .)
+n=$("$build/tests/$exo/suite" --liste | cut -f1 | grep -vc '^cli_')
 
 # ---- 1. Ce qui n'existe pas -----------------------------------------------
 TD6_REQUESTED_EXO=99 scripts/tester.sh td6 >"$t/exo99.log" 2>&1
@@ -126,16 +131,16 @@ xmllint --noout "$t/couleurs/junit.xml" 2>"$t/xmllint.log" || probleme+=("junit.
 [ "$(xmllint --xpath 'count(//failure[@type and @message])' "$t/couleurs/junit.xml" 2>/dev/null)" = \
   "$(xmllint --xpath 'count(//failure)' "$t/couleurs/junit.xml" 2>/dev/null)" ] ||
     probleme+=("junit.xml : un échec sans type ou sans message")
-jq -e ".\"$exo\".tests | length == $tous" "$t/couleurs/resultats.json" >/dev/null 2>&1 ||
-    probleme+=("resultats.json invalide ou sans ses $tous tests")
-jq -e ".tests | length == $tous" "$t/couleurs/res/$exo.json" >/dev/null 2>&1 ||
+jq -e ".\"$exo\".tests | length == $n_tout" "$t/couleurs/resultats.json" >/dev/null 2>&1 ||
+    probleme+=("resultats.json invalide ou sans ses $n_tout tests")
+jq -e ".tests | length == $n_tout" "$t/couleurs/res/$exo.json" >/dev/null 2>&1 ||
     probleme+=("le JSON de la suite a perdu des tests")
-[ "$(grep -cE '^(not )?ok ' "$t/couleurs/resultats.tap")" -eq "$tous" ] && grep -qx "1\.\.$tous" "$t/couleurs/resultats.tap" ||
-    probleme+=("TAP : pas $tous lignes de résultat ou plan différent de 1..$tous")
+[ "$(grep -cE '^(not )?ok ' "$t/couleurs/resultats.tap")" -eq $n_tout ] && grep -qx "1\.\.$n_tout" "$t/couleurs/resultats.tap" ||
+    probleme+=("TAP : pas $n_tout lignes de résultat ou plan différent de 1..$n_tout")
 LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$t/couleurs/resultats.tap" "$t/couleurs/junit.xml" "$t/couleurs/resultats.json" &&
     probleme+=("un caractère de contrôle brut reste dans les rapports")
 if [ ${#probleme[@]} -eq 0 ]; then
-    bon "sortie pleine d'ESC et d'UTF-8 coupé : JSON (jq), JUnit (xmllint) et TAP valides, $tous tests partout"
+    bon "sortie pleine d'ESC et d'UTF-8 coupé : JSON (jq), JUnit (xmllint) et TAP valides, $n_tout tests partout"
 else
     mauvais "rapports abîmés par la sortie du programme :" "${probleme[@]}"
 fi
@@ -148,8 +153,8 @@ export TD6_RUNS_DIR=$t/essais
 NO_COLOR=1 scripts/tester.sh solutions "$exo" >"$t/a.log" 2>&1 &
 NO_COLOR=1 scripts/tester.sh "$t/casse" "$exo" >"$t/b.log" 2>&1 &
 wait
-if grep -q '^Note : 6 / 6$' "$t/a.log" && grep -q '^Note : 0 / 6$' "$t/b.log"; then
-    bon "deux make test en même temps : solutions 6 / 6, copie qui ne compile pas 0 / 6, sans mélange"
+if grep -q "^Note : $n / $n\$" "$t/a.log" && grep -q "^Note : 0 / $n\$" "$t/b.log"; then
+    bon "deux make test en même temps : solutions $n / $n, copie qui ne compile pas 0 / $n, sans mélange"
 else
     mauvais "deux make test en même temps se mélangent :" "$(grep '^Note' "$t/a.log") / $(grep '^Note' "$t/b.log")"
 fi
@@ -160,16 +165,16 @@ else
 fi
 TD6_RESULTS_DIR=$t/casse/res NO_COLOR=1 scripts/tester.sh "$t/casse" "$exo" >"$t/casse.log" 2>&1
 probleme=()
-grep -q '^Note : 0 / 6$' "$t/casse.log" || probleme+=("tableau : $(grep '^Note' "$t/casse.log")")
-jq -e ".\"$exo\".total == 6 and .\"$exo\".reussis == 0 and .note.total == 6" "$t/casse/resultats.json" >/dev/null 2>&1 ||
-    probleme+=("JSON : pas 0 sur 6")
-[ "$(grep -c '^not ok ' "$t/casse/resultats.tap")" -eq "$tous" ] && grep -qx "1\.\.$tous" "$t/casse/resultats.tap" ||
-    probleme+=("TAP : pas $tous échecs sur un plan 1..$tous")
-[ "$(xmllint --xpath 'string(//testsuite/@tests)' "$t/casse/junit.xml" 2>/dev/null)" = "$tous" ] &&
-    [ "$(xmllint --xpath 'string(//testsuite/@errors)' "$t/casse/junit.xml" 2>/dev/null)" = "$tous" ] ||
-    probleme+=("JUnit : pas tests=$tous errors=$tous")
+grep -q "^Note : 0 / $n\$" "$t/casse.log" || probleme+=("tableau : $(grep '^Note' "$t/casse.log")")
+jq -e ".\"$exo\".total == $n and .\"$exo\".reussis == 0 and .note.total == $n" "$t/casse/resultats.json" >/dev/null 2>&1 ||
+    probleme+=("JSON : pas 0 sur $n")
+[ "$(grep -c '^not ok ' "$t/casse/resultats.tap")" -eq $n_tout ] && grep -qx "1\.\.$n_tout" "$t/casse/resultats.tap" ||
+    probleme+=("TAP : pas $n_tout échecs sur un plan 1..$n_tout")
+[ "$(xmllint --xpath 'string(//testsuite/@tests)' "$t/casse/junit.xml" 2>/dev/null)" = $n_tout ] &&
+    [ "$(xmllint --xpath 'string(//testsuite/@errors)' "$t/casse/junit.xml" 2>/dev/null)" = $n_tout ] ||
+    probleme+=("JUnit : pas tests=$n_tout errors=$n_tout")
 if [ ${#probleme[@]} -eq 0 ]; then
-    bon "une copie qui ne compile pas vaut 0 sur ses 6 tests dans le tableau, le JSON, TAP et JUnit"
+    bon "une copie qui ne compile pas vaut 0 sur ses $n tests dans le tableau, le JSON, TAP et JUnit"
 else
     mauvais "l'échelle change selon le rapport :" "${probleme[@]}"
 fi
@@ -181,11 +186,11 @@ cp -r "solutions/$exo" "$t/copies/gina x/td6/"
 cp -r "$t/casse/$exo" "$t/copies/gina_x/td6/"
 TD6_CLASS_DIR=$classe NO_COLOR=1 scripts/noter-classe.sh "$t/copies" "$exo" >"$t/classe1.log" 2>&1
 probleme=()
-grep -q "^\"gina x\",$exo,6,6,10,10," "$classe/notes.csv" 2>/dev/null || probleme+=("« gina x » n'a pas 6/6 et 10/10 points")
-grep -q "^\"gina_x\",$exo,0,6,0,10," "$classe/notes.csv" 2>/dev/null || probleme+=("« gina_x » n'a pas 0/6 (ne compile pas)")
+grep -q "^\"gina x\",$exo,$n,$n,10,10," "$classe/notes.csv" 2>/dev/null || probleme+=("« gina x » n'a pas $n/$n et 10/10 points")
+grep -q "^\"gina_x\",$exo,0,$n,0,10," "$classe/notes.csv" 2>/dev/null || probleme+=("« gina_x » n'a pas 0/$n (ne compile pas)")
 grep -q "même nom de dossier" "$t/classe1.log" || probleme+=("la collision des noms n'est pas signalée")
 if [ ${#probleme[@]} -eq 0 ]; then
-    bon "noter-classe : « gina x » 6/6 (10 points) et « gina_x » 0/6 notés chacun pour soi, collision signalée"
+    bon "noter-classe : « gina x » $n/$n (10 points) et « gina_x » 0/$n notés chacun pour soi, collision signalée"
 else
     mauvais "noter-classe et les noms qui se confondent :" "${probleme[@]}" "$(cat "$t/classe1.log")" "$(cat "$classe/notes.csv" 2>/dev/null)"
 fi
@@ -196,11 +201,11 @@ touch -d '2001-01-01' "$t/copies/gina x/td6/$exo/"*
 rm "$t/copies/gina_x/td6/$exo/sequentiel.c"
 TD6_CLASS_DIR=$classe NO_COLOR=1 scripts/noter-classe.sh "$t/copies" "$exo" >"$t/classe2.log" 2>&1
 probleme=()
-grep -q "^\"gina x\",$exo,0,6,0,10," "$classe/notes.csv" || probleme+=("sources datées de 2001 : pas notées sur elles ($(grep 'gina x' "$classe/notes.csv"))")
-grep -q "^\"gina_x\",$exo,0,6," "$classe/notes.csv" || probleme+=("un .c effacé n'est pas noté 0")
+grep -q "^\"gina x\",$exo,0,$n,0,10," "$classe/notes.csv" || probleme+=("sources datées de 2001 : pas notées sur elles ($(grep 'gina x' "$classe/notes.csv"))")
+grep -q "^\"gina_x\",$exo,0,$n," "$classe/notes.csv" || probleme+=("un .c effacé n'est pas noté 0")
 cat "$classe"/resultats/*/sortie.txt | grep -q "manquants.*gina_x.*sequentiel.c" || probleme+=("le fichier effacé n'est pas nommé manquant")
 if [ ${#probleme[@]} -eq 0 ]; then
-    bon "copie regradée : sources de 2001 notées sur elles-mêmes (0/6), fichier effacé signalé manquant"
+    bon "copie regradée : sources de 2001 notées sur elles-mêmes (0/$n), fichier effacé signalé manquant"
 else
     mauvais "la notation suit d'anciens binaires :" "${probleme[@]}"
 fi

@@ -45,6 +45,15 @@ for src in solutions td6; do
     fi
 done
 
+# Les solutions avec ThreadSanitizer et avec ASan + UBSan, pour les tests
+# tsan_* et asan_* (les squelettes n'en ont pas besoin : ils échouent déjà).
+# Les copies des mutants en reprennent les programmes qu'elles ne touchent
+# pas, et construisent les autres (construire_copie).
+for exo in "$@"; do
+    construire_sanitizers "$build" solutions "$exo" >>"$verif/sanitizers.compil" 2>&1 ||
+        fail "solutions/$exo ne compile pas avec les sanitizers (voir $verif/sanitizers.compil)"
+done
+
 # Chaque mutant est une copie de la solution de son exercice, sous
 # $verif/copies/NN_nom/<mutant>/ ; elle est construite juste avant que sa
 # suite tourne (voir run_job), en même temps que les autres suites.

@@ -32,13 +32,23 @@
  *
  *   {"requetes": R, "connexions": C, "pic_en_vol": P, "en_vol": E,
  *    "chemins": {"/jython": a, "/dice": b, "/xkcd": c, "/images": d,
- *                "autres": e}, "latence_ms": L}
+ *                "autres": e}, "latence_ms": L, "horloge_ms": H,
+ *    "premiere_ms": F, "derniere_ms": D, "attente_connexion_max_ms": A}
  *   - requetes : requêtes reçues (toutes sauf /stats et /reset), comptées
  *     dès leur arrivée ;
  *   - connexions : connexions TCP qui ont porté au moins une requête comptée
  *     (celles qui ne servent qu'à lire /stats ne comptent pas) ;
  *   - en_vol : requêtes en cours ; pic_en_vol : le maximum de en_vol ;
- *   - chemins : requêtes par famille (/xkcd-… compte dans « /xkcd »).
+ *   - chemins : requêtes par famille (/xkcd-… compte dans « /xkcd ») ;
+ *   - horloge_ms : l'horloge du serveur (monotone, en ms) au moment de la
+ *     lecture ; premiere_ms et derniere_ms : sur cette horloge, l'arrivée
+ *     de la première et de la dernière requête comptée (0 si aucune) ;
+ *   - attente_connexion_max_ms : le plus long délai entre l'ouverture d'une
+ *     connexion TCP et l'arrivée de sa première requête comptée.
+ *   Ce ne sont pas des chronomètres sur le programme testé : c'est l'ordre
+ *   et l'écart des événements vus par le serveur (une requête partie en
+ *   retard sur la page qui l'a demandée, une requête écrite longtemps après
+ *   sa connexion), que les tests comparent à la latence avec une large marge.
  * /reset remet tout à zéro sauf en_vol (le pic repart de en_vol).
  *
  * ## Identifiants spéciaux
@@ -149,6 +159,8 @@ struct compteurs {
     unsigned long en_vol;
     unsigned long pic_en_vol;
     unsigned long par_chemin[NB_CHEMINS];
+    double premiere_ms, derniere_ms;   /* arrivées, horloge du serveur */
+    double attente_connexion_max_ms;
 };
 
 static struct {
@@ -166,7 +178,18 @@ static struct {
  * comptée avant un /reset l'est de nouveau si elle resert après. */
 struct contexte_connexion {
     unsigned long generation_comptee;
+    double ouverte_ms;        /* ouverture de la connexion (horloge_ms) */
+    bool requete_vue;         /* une requête comptée est déjà arrivée */
 };
+
+/* L'horloge du serveur, en ms (monotone : ne recule jamais). */
+static double horloge_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
 
 /* Marques posées dans *con_cls (le contexte d'une requête) : leurs adresses
  * suffisent, inutile d'allouer quoi que ce soit pour chaque requête. */
@@ -340,8 +363,17 @@ static struct contexte_connexion *contexte_de(struct MHD_Connection *conn)
 static void stats_arrivee(struct MHD_Connection *conn, enum chemin chemin)
 {
     struct contexte_connexion *ctx = contexte_de(conn);
+    double maintenant = horloge_ms();
 
     pthread_mutex_lock(&g_stats.verrou);
+    if (g_stats.c.requetes == 0)
+        g_stats.c.premiere_ms = maintenant;
+    g_stats.c.derniere_ms = maintenant;
+    if (ctx != NULL && !ctx->requete_vue) {
+        ctx->requete_vue = true;
+        if (maintenant - ctx->ouverte_ms > g_stats.c.attente_connexion_max_ms)
+            g_stats.c.attente_connexion_max_ms = maintenant - ctx->ouverte_ms;
+    }
     g_stats.c.requetes++;
     g_stats.c.par_chemin[chemin]++;
     g_stats.c.en_vol++;
@@ -374,6 +406,8 @@ static void stats_remettre_a_zero(void)
     g_stats.c.connexions = 0;
     g_stats.c.pic_en_vol = g_stats.c.en_vol;
     memset(g_stats.c.par_chemin, 0, sizeof g_stats.c.par_chemin);
+    g_stats.c.premiere_ms = g_stats.c.derniere_ms = 0;
+    g_stats.c.attente_connexion_max_ms = 0;
     g_stats.generation++;
     pthread_mutex_unlock(&g_stats.verrou);
 }
@@ -398,11 +432,14 @@ static int stats_en_json(char *tampon, size_t taille)
     return snprintf(tampon, taille,
         "{\"requetes\": %lu, \"connexions\": %lu, \"pic_en_vol\": %lu, "
         "\"en_vol\": %lu, \"chemins\": {\"%s\": %lu, \"%s\": %lu, "
-        "\"%s\": %lu, \"%s\": %lu, \"%s\": %lu}, \"latence_ms\": %lu}\n",
+        "\"%s\": %lu, \"%s\": %lu, \"%s\": %lu}, \"latence_ms\": %lu, "
+        "\"horloge_ms\": %.3f, \"premiere_ms\": %.3f, \"derniere_ms\": %.3f, "
+        "\"attente_connexion_max_ms\": %.3f}\n",
         s.requetes, s.connexions, s.pic_en_vol, s.en_vol,
         g_noms_chemins[0], s.par_chemin[0], g_noms_chemins[1], s.par_chemin[1],
         g_noms_chemins[2], s.par_chemin[2], g_noms_chemins[3], s.par_chemin[3],
-        g_noms_chemins[4], s.par_chemin[4], g_config.latence_ms);
+        g_noms_chemins[4], s.par_chemin[4], g_config.latence_ms, horloge_ms(),
+        s.premiere_ms, s.derniere_ms, s.attente_connexion_max_ms);
 }
 
 /* ======================================================================== */
@@ -853,7 +890,11 @@ static void notifier_connexion(void *cls, struct MHD_Connection *conn,
 {
     (void) cls, (void) conn;
     if (quoi == MHD_CONNECTION_NOTIFY_STARTED) {
-        *contexte = calloc(1, sizeof(struct contexte_connexion));
+        struct contexte_connexion *ctx = calloc(1, sizeof *ctx);
+
+        if (ctx != NULL)
+            ctx->ouverte_ms = horloge_ms();
+        *contexte = ctx;
     } else if (quoi == MHD_CONNECTION_NOTIFY_CLOSED) {
         free(*contexte);
         *contexte = NULL;

@@ -56,9 +56,17 @@
 #
 # Suites et mutants
 #   liste_noms FICHIER     les tests nommés dans bonus.txt ou hors_note.txt
-#   lancer_suite EXO BIN SOURCE RESULTATS
+#   lancer_suite EXO BIN SOURCE RESULTATS [RACINE]
 #                          la suite de EXO contre les binaires du dossier BIN
-#                          (sortie standard héritée : à rediriger)
+#                          (sortie standard héritée : à rediriger) ; ceux
+#                          des sanitizers sont cherchés sous RACINE/tsan et
+#                          RACINE/asan (RACINE : le BUILD qui a construit
+#                          BIN, $BUILD par défaut)
+#   construire_sanitizers RACINE SRC EXO
+#                          les programmes de SRC/EXO avec ThreadSanitizer
+#                          (RACINE/tsan/SRC/EXO) et ASan + UBSan
+#                          (RACINE/asan/SRC/EXO), pour les tests tsan_* et
+#                          asan_* des suites
 #   lister_mutants EXO...  les mutants des exercices, un chemin par ligne
 #   nom_mutant FICHIER     son nom (sans dossier ni extension)
 #   tests_echoues FICHIER  les tests de ses lignes « @echoue »
@@ -69,7 +77,8 @@
 #   dossier_binaires RACINE EXO
 #                          où `make programmes SRC=RACINE` construit EXO
 #   construire_copie RACINE EXO
-#                          construit les programmes de RACINE/EXO
+#                          construit les programmes de RACINE/EXO, et leurs
+#                          variantes sous sanitizer
 #   echecs_manquants FICHIER RESULTATS
 #                          les tests @echoue du mutant qui n'ont pas échoué
 #                          dans RESULTATS.txt (rien : refusé là où il le doit)
@@ -374,9 +383,32 @@ liste_noms() {
 }
 
 lancer_suite() {
+    local racine=${5:-$td6_build}
     TD6_EXO=$1 TD6_BIN=$2 TD6_SOURCE=$3 TD6_RESULTS=$4 \
+    TD6_BIN_TSAN=$racine/tsan/${2#"$racine"/} TD6_BIN_ASAN=$racine/asan/${2#"$racine"/} \
     TD6_SERVER_BIN=$td6_build/serveur/serveur \
         "$td6_build/tests/$1/suite"
+}
+
+# Les sanitizers des tests tsan_* et asan_* : un nom (le dossier sous
+# RACINE) et ses options. -O1 -g : des piles lisibles, des lignes justes.
+td6_sanitizers=("tsan -fsanitize=thread"
+                "asan -fsanitize=address,undefined -fno-omit-frame-pointer")
+
+# Un échec ici ne fait échouer que les tests tsan_* / asan_* (le dossier
+# manque) : la suite le dit, test par test.
+construire_sanitizers() {
+    local v rc=0
+    # Un chapitre sans test sous sanitizer (07, MPI) n'en a pas besoin.
+    grep -qs td6_use_sanitized tests/"$3"/*.c || return 0
+    for v in "${td6_sanitizers[@]}"; do
+        # Les options de pkg-config déjà trouvées (build/config.mk).
+        mkdir -p "$1/${v%% *}"
+        [ -f "$1/${v%% *}/config.mk" ] || cp "$td6_build/config.mk" "$1/${v%% *}/" 2>/dev/null
+        "$td6_make" --no-print-directory -s programmes BUILD="$1/${v%% *}" SRC="$2" \
+            EXO="${3%%_*}" SAN="${v#* }" CFLAGS="-O1 -g" || rc=1
+    done
+    return $rc
 }
 
 # Un mutant est un patch (tests/mutants/NN_nom/<prog>-<défaut>.patch) ou,
@@ -419,11 +451,11 @@ dossier_binaires() {
 # recompile que ce qui change. Si le défaut touche autre chose qu'un
 # programme (un fichier d'aide du chapitre), tout est recompilé.
 preparer_mutant() {
-    local m=$1 racine=$2 exo copie bin touches f p reprendre=1
+    local m=$1 racine=$2 exo copie bin touches f p reprendre=1 v
     exo=$(basename "$(dirname "$m")")
     copie=$racine/$exo
     bin=$(dossier_binaires "$racine" "$exo")
-    rm -rf "$racine" "$bin"
+    rm -rf "$racine" "$bin" "$td6_build"/{tsan,asan}/"$racine"
     mkdir -p "$copie" "$bin"
     cp -R solutions/"$exo"/. "$copie"/
     case $m in
@@ -455,15 +487,23 @@ preparer_mutant() {
         [ -x "$td6_build/solutions/$exo/${f%.c}" ] && [ "${f%.c}" != "$f" ] || reprendre=0
     done
     [ "$reprendre" -eq 1 ] || return 0
-    for p in "$td6_build/solutions/$exo"/*; do
-        [ -x "$p" ] || continue
-        case " $touches " in *" $(basename "$p").c "*) continue ;; esac
-        cp "$p" "$bin/" && touch "$bin/$(basename "$p")"
+    # Les variantes sous sanitizer (construire_copie) de même.
+    for v in "" tsan/ asan/; do
+        [ -d "$td6_build/${v}solutions/$exo" ] || continue
+        mkdir -p "$td6_build/$v$racine/$exo"
+        for p in "$td6_build/${v}solutions/$exo"/*; do
+            [ -x "$p" ] || continue
+            case " $touches " in *" $(basename "$p").c "*) continue ;; esac
+            cp "$p" "$td6_build/$v$racine/$exo/" && touch "$td6_build/$v$racine/$exo/$(basename "$p")"
+        done
     done
 }
 
+# Le mutant construit aussi sous sanitizer : une course doit être refusée
+# parce que ThreadSanitizer l'a vue, pas parce qu'un binaire manque.
 construire_copie() {
-    "$td6_make" --no-print-directory -s programmes SRC="$1" EXO="${2%%_*}"
+    "$td6_make" --no-print-directory -s programmes SRC="$1" EXO="${2%%_*}" &&
+        construire_sanitizers "$td6_build" "$1" "$2"
 }
 
 echecs_manquants() {

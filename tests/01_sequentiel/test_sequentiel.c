@@ -157,6 +157,11 @@ static void test_delai_depasse(void)
     snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
     const char *args[] = { slow, ok, NULL };
     td6_result r = td6_run(PROG, args, env, 10);
+    if (r.timed_out && strstr(r.err, slow) == NULL)
+        ck_abort_msg("%s attend encore la réponse du serveur muet après %.0f s : aucun délai "
+                     "n'est réglé sur la poignée. $TD6_TIMEOUT_MS (ici 300 ms) donne le délai "
+                     "à poser avec CURLOPT_TIMEOUT_MS (td6_timeout_ms()). Sortie déjà "
+                     "affichée : « %.200s »", PROG, td6_scaled(10), r.out);
     td6_require_finished(&r, PROG);
 
     ck_assert_msg(strstr(r.err, slow) != NULL,
@@ -188,6 +193,25 @@ static void test_serveur_absent(void)
     td6_result_free(&r);
 }
 
+/* Le programme compilé avec AddressSanitizer + UBSan (make test le
+ * construit) : ni accès mémoire invalide, ni comportement indéfini, ni fuite
+ * (LeakSanitizer, à la sortie : une poignée jamais libérée, une réponse
+ * jamais rendue). Deux pages et une URL en échec suffisent. */
+static void test_asan_sequentiel(void)
+{
+    char ok[2][160], missing[160];
+
+    td6_server_start(2);
+    snprintf(ok[0], sizeof ok[0], "%s/dice", td6_server_url());
+    snprintf(ok[1], sizeof ok[1], "%s/jython", td6_server_url());
+    snprintf(missing, sizeof missing, "%s/page-inexistante", td6_server_url());
+    const char *args[] = { ok[0], missing, ok[1], NULL };
+    td6_use_sanitized("TD6_BIN_ASAN");
+    td6_result r = td6_run(PROG, args, NULL, 60);
+    td6_require_finished(&r, PROG);
+    td6_result_free(&r);
+}
+
 void td6_register(Suite *s)
 {
     td6_add(s, "tout_est_lu", test_tout_est_lu,
@@ -200,6 +224,8 @@ void td6_register(Suite *s)
             "une URL en échec (404, 500, refus) est signalée et les autres continuent", 40);
     td6_add(s, "delai_depasse", test_delai_depasse,
             "un serveur muet fait échouer l'URL au bout du délai, pas le programme", 20);
+    td6_add(s, "asan_sequentiel", test_asan_sequentiel,
+            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
     td6_add(s, "serveur_absent", test_serveur_absent,
             "sans serveur : message clair, code de sortie 1, pas de plantage", 40);
     td6_add_cli_tests(s, PROG, "URL");

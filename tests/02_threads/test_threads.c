@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "td6_test.h"
 
@@ -148,6 +149,21 @@ static void check_reads(char **lines, size_t n, char **exp, size_t n_exp, const 
                       "signale son échec : « %s ». Le serveur, lui, répond : une poignée "
                       "absente ou mal configurée (get_session) ?", missing, n_exp, first_missing,
                       first_line(named, why, sizeof why));
+    }
+    if (missing > 0) {
+        /* Le serveur a-t-il reçu plus de requêtes qu'il n'y a de lignes ? Si
+         * non, les URL manquantes n'ont jamais été demandées : les threads
+         * se sont arrêtés trop tôt (une URL chacun, sans boucle), ce n'est
+         * pas un join oublié. */
+        long served = td6_server_stats().requests;
+
+        ck_assert_msg(served < 0 || (size_t)served > n_exp - missing,
+                      "%zu lignes « Read » manquent sur %zu (par exemple « %s »), et le serveur "
+                      "n'a reçu que %ld requêtes : ces URL n'ont jamais été demandées. Chaque "
+                      "thread doit prendre une URL dans la file, la télécharger, et "
+                      "RECOMMENCER jusqu'à ce que la file soit vide (une boucle), pas "
+                      "s'arrêter après la première.", missing, n_exp,
+                      first_missing != NULL ? first_missing : "?", served);
     }
     ck_assert_msg(missing == 0,
                   "%zu lignes « Read » manquent sur %zu (par exemple « %s »). Chaque URL doit "
@@ -366,6 +382,11 @@ static void test_delai_depasse(void)
     }
     const char *args[] = { "-w", "2", slow, urls[0], urls[1], urls[2], NULL };
     td6_result r = td6_run(PROG, args, env, 10);
+    if (r.timed_out && strstr(r.err, slow) == NULL)
+        ck_abort_msg("%s attend encore la réponse du serveur muet après %.0f s : aucun délai "
+                     "n'est réglé sur la poignée. $TD6_TIMEOUT_MS (ici 300 ms) donne le délai "
+                     "à poser avec CURLOPT_TIMEOUT_MS (td6_timeout_ms()). Sortie déjà "
+                     "affichée : « %.200s »", PROG, td6_scaled(10), r.out);
     td6_require_finished(&r, PROG);
 
     ck_assert_msg(strstr(r.err, slow) != NULL,
@@ -414,6 +435,91 @@ static void test_serveur_absent(void)
     td6_result_free(&r);
 }
 
+/* ---- Lignes entières, à coup sûr ----------------------------------------- */
+
+/* threads -w 5 sur 20 URL, avec la cale build/tests/lib/entrelace.so
+ * (LD_PRELOAD) : chaque appel de stdio qui écrit un morceau de ligne sur
+ * stdout attend qu'un autre thread écrive à son tour. Une ligne « Read »
+ * écrite en deux printf est alors coupée à chaque fois, au lieu d'une fois
+ * de temps en temps : le verdict ne dépend plus de la chance. Un programme
+ * qui écrit chaque ligne en un seul appel n'est pas ralenti. */
+static void test_lignes_entieres(void)
+{
+    enum { N = 20 };
+    char urls[N][160], preload[4200];
+    const char *args[N + 3] = { "-w", "5" };
+    const char *server = getenv("TD6_SERVER_BIN");
+    const char *suffix = "serveur/serveur";
+    size_t len = server != NULL ? strlen(server) : 0;
+
+    ck_assert_msg(len >= strlen(suffix) && strcmp(server + len - strlen(suffix), suffix) == 0,
+                  "test : $TD6_SERVER_BIN (%s) ne finit pas par %s.", server ? server : "?",
+                  suffix);
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%.*stests/lib/entrelace.so",
+             (int)(len - strlen(suffix)), server);
+    ck_assert_msg(access(preload + strlen("LD_PRELOAD="), R_OK) == 0,
+                  "test : la cale %s n'est pas construite (make outils).",
+                  preload + strlen("LD_PRELOAD="));
+    td6_server_start(OVERLAP_MS);
+    for (int i = 0; i < N; i++) {
+        server_path(urls[i], sizeof urls[i], i % 2 == 0 ? "/jython" : "/dice");
+        args[i + 2] = urls[i];
+    }
+    args[N + 2] = NULL;
+    const char *env[] = { preload, NULL };
+    td6_result r = td6_run(PROG, args, env, 40);
+    td6_require_finished(&r, PROG);
+    char **exp = expected_alternating(N);
+
+    check_output(&r, exp, N, N);
+    free_expected(exp, N);
+    td6_result_free(&r);
+}
+
+/* ---- Sous sanitizer ------------------------------------------------------ */
+
+/* threads -w 4 sur 12 URL, une sur deux en échec (404), 300 ms de latence :
+ * dans chaque vague, deux threads échouent EN MÊME TEMPS (leurs requêtes
+ * partent ensemble et reviennent ensemble, sans verrou pris entre les
+ * deux), et tous prennent des URL dans la file. Le
+ * programme est celui compilé avec un sanitizer (make test le construit) :
+ * ThreadSanitizer signale toute variable partagée touchée sans verrou par
+ * deux threads (l'indice de la file lu hors du verrou, un compteur
+ * d'échecs commun...), même si la course n'a rien cassé cette fois-ci ;
+ * AddressSanitizer, un accès mémoire invalide ou une fuite (une poignée
+ * jamais libérée). Le rapport ne dépend pas de l'ordre des threads : il
+ * suffit que les deux accès aient eu lieu sans verrou entre eux. */
+static void sanitized_run(const char *variable)
+{
+    enum { N = 12 };
+    char urls[N][160];
+    const char *args[N + 3] = { "-w", "4" };
+
+    td6_server_start(300);
+    for (int i = 0; i < N; i++) {
+        server_path(urls[i], sizeof urls[i], i % 2 == 0 ? "/dice" : "/page-inexistante");
+        args[i + 2] = urls[i];
+    }
+    args[N + 2] = NULL;
+    td6_use_sanitized(variable);
+    td6_result r = td6_run(PROG, args, NULL, 60);
+    td6_require_finished(&r, PROG);
+    ck_assert_msg(td6_server_stats().requests == N,
+                  "Sous sanitizer : %d requêtes attendues, %ld reçues par le serveur.", N,
+                  td6_server_stats().requests);
+    td6_result_free(&r);
+}
+
+static void test_tsan_threads(void)
+{
+    sanitized_run("TD6_BIN_TSAN");
+}
+
+static void test_asan_threads(void)
+{
+    sanitized_run("TD6_BIN_ASAN");
+}
+
 void td6_register(Suite *s)
 {
     td6_add(s, "tout_est_lu", test_tout_est_lu,
@@ -434,6 +540,13 @@ void td6_register(Suite *s)
     td6_add(s, "delai_depasse", test_delai_depasse,
             "un serveur muet fait échouer l'URL au bout du délai, les autres threads "
             "continuent", 20);
+    td6_add(s, "lignes_entieres", test_lignes_entieres,
+            "-w 5 : chaque ligne « Read » est écrite d'un bloc, même quand un autre "
+            "thread écrit entre deux appels de stdio", 60);
+    td6_add(s, "tsan_threads", test_tsan_threads,
+            "ThreadSanitizer : aucune course de données (-w 4, 12 URL dont 6 en échec)", 90);
+    td6_add(s, "asan_threads", test_asan_threads,
+            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
     td6_add(s, "serveur_absent", test_serveur_absent,
             "sans serveur : une ligne d'erreur par URL, code de sortie 1, pas de plantage", 40);
     td6_add_cli_tests(s, PROG, "URL -w 1 1000");

@@ -65,6 +65,18 @@ void check_single_thread(const char *prog);
  * le serveur doit avoir vu au moins 150 requêtes simultanées. */
 void check_all_in_flight(const char *prog);
 
+/* Le test « attendre sans calculer » commun : 8 URL, un serveur à 800 ms
+ * (-m 4 pour asynchrone, donc deux vagues) ; le temps processeur du
+ * programme (wait4) doit rester sous 7,5 % de l'attente. `hint` : où
+ * regarder. */
+void check_waits_without_cpu(const char *prog, const char *hint);
+
+/* Le test « sous sanitizer » commun : 6 URL (une en échec) avec le
+ * programme compilé avec AddressSanitizer + UBSan (make test le construit) :
+ * ni accès invalide, ni fuite (une poignée simple jamais rendue par
+ * curl_multi_remove_handle + curl_easy_cleanup, la multi jamais libérée). */
+void check_sanitized(const char *prog);
+
 /* Les suites de boucle.c (test_boucle.c). */
 void register_boucle(Suite *s);
 

@@ -87,6 +87,18 @@ static void test_connexions_partagees(void)
     td6_result_free(&r);
 }
 
+static void test_attente_sans_calcul(void)
+{
+    check_waits_without_cpu(PROG, "la boucle doit dormir dans curl_multi_poll (ou "
+                            "curl_multi_wait) entre deux curl_multi_perform, au lieu de "
+                            "rappeler curl_multi_perform sans arrêt (attente active).");
+}
+
+static void test_asan_asynchrone(void)
+{
+    check_sanitized(PROG);
+}
+
 static void test_un_seul_thread(void)
 {
     check_single_thread(PROG);
@@ -198,6 +210,10 @@ void td6_register(Suite *s)
             "avec -m 10, exactement 10 requêtes en vol au plus", 40);
     td6_add(s, "connexions_partagees", test_connexions_partagees,
             "avec -m 10, au plus 10 connexions : la poignée multi les réutilise", 40);
+    td6_add(s, "attente_sans_calcul", test_attente_sans_calcul,
+            "asynchrone : attendre le serveur ne consomme presque pas de processeur", 30);
+    td6_add(s, "asan_asynchrone", test_asan_asynchrone,
+            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
     td6_add(s, "un_seul_thread", test_un_seul_thread,
             "le processus n'a jamais plus d'un thread pendant qu'il tourne", 40);
     td6_add(s, "arguments", test_arguments,

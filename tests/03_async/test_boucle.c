@@ -144,6 +144,18 @@ static void test_boucle_un_seul_thread(void)
     check_single_thread(PROG);
 }
 
+static void test_boucle_attente_sans_calcul(void)
+{
+    check_waits_without_cpu(PROG, "poll() reçoit comme délai l'échéance du minuteur de "
+                            "libcurl (jamais 0 en boucle), et dort jusqu'à ce qu'une socket "
+                            "ait du nouveau.");
+}
+
+static void test_asan_boucle(void)
+{
+    check_sanitized(PROG);
+}
+
 static void test_boucle_transitions(void)
 {
     char urls[3][160];
@@ -232,6 +244,48 @@ static void test_boucle_delai_depasse(void)
     td6_result_free(&r);
 }
 
+/* La boucle surveille ce que libcurl demande : l'écriture (CURL_POLL_OUT,
+ * tant que la connexion s'établit et que la requête part), puis la lecture
+ * (CURL_POLL_IN, la réponse). Une tâche juste se réveille donc au moins deux
+ * fois (« en attente -> prête ») : une fois la socket prête à écrire, une
+ * fois la réponse arrivée. Une boucle qui ne surveille que POLLIN ne voit
+ * jamais la première : c'est le minuteur de secours de libcurl qui envoie
+ * la requête, en retard (~200 ms, visible dans /stats du serveur). Ce
+ * compte est exact, il ne dépend pas de la charge de la machine. */
+static void test_boucle_ecriture_surveillee(void)
+{
+    char urls[3][160];
+    transition *all;
+    size_t n;
+
+    td6_server_start(50);
+    for (int i = 0; i < 3; i++)
+        snprintf(urls[i], sizeof urls[i], "%s/%s", td6_server_url(), i == 1 ? "jython" : "dice");
+    const char *args[] = { urls[0], urls[1], urls[2], NULL };
+    td6_result r = td6_run(PROG, args, NULL, 30);
+    td6_require_finished(&r, PROG);
+    td6_stats st = td6_server_stats();
+
+    n = read_transitions(r.err, &all);
+    for (size_t k = 1; k <= 3; k++) {
+        size_t woke = 0;
+
+        for (size_t i = 0; i < n; i++)
+            woke += all[i].task == k && strcmp(all[i].from, "en attente") == 0 &&
+                    strcmp(all[i].to, "prête") == 0;
+        ck_assert_msg(woke >= 2,
+                      "Tâche %zu : %zu réveil(s) « en attente -> prête », au moins 2 attendus : "
+                      "un quand la socket est prête à ÉCRIRE (connexion établie, requête à "
+                      "envoyer), un quand la réponse est là. La boucle surveille-t-elle ce "
+                      "que libcurl demande (CURL_POLL_OUT -> POLLOUT, et pas seulement "
+                      "POLLIN) ? Sinon la requête ne part qu'au minuteur de secours de "
+                      "libcurl : le serveur a vu jusqu'à %.0f ms entre l'ouverture d'une "
+                      "connexion et l'arrivée de sa requête.", k, woke, st.connect_wait_ms);
+    }
+    free(all);
+    td6_result_free(&r);
+}
+
 void register_boucle(Suite *s)
 {
     td6_add(s, "boucle_tout_est_lu", test_boucle_tout_est_lu,
@@ -240,9 +294,16 @@ void register_boucle(Suite *s)
             "boucle : au moins 150 des 160 requêtes en vol en même temps", 40);
     td6_add(s, "boucle_un_seul_thread", test_boucle_un_seul_thread,
             "boucle : un seul thread pendant toute l'exécution", 40);
+    td6_add(s, "boucle_attente_sans_calcul", test_boucle_attente_sans_calcul,
+            "boucle : attendre le serveur ne consomme presque pas de processeur", 30);
+    td6_add(s, "asan_boucle", test_asan_boucle,
+            "boucle : AddressSanitizer + UBSan, ni accès invalide, ni fuite de mémoire", 90);
     td6_add(s, "boucle_transitions", test_boucle_transitions,
             "boucle : chaque tâche va de « nouvelle » à « terminée » en passant par "
             "« en attente -> prête », et toutes attendent ensemble", 30);
+    td6_add(s, "boucle_ecriture_surveillee", test_boucle_ecriture_surveillee,
+            "boucle : la socket est surveillée en écriture quand libcurl le demande "
+            "(la requête part sans attendre le minuteur)", 30);
     td6_add(s, "boucle_url_en_echec", test_boucle_url_en_echec,
             "boucle : une URL en échec est signalée, les autres aboutissent", 30);
     td6_add(s, "boucle_delai_depasse", test_boucle_delai_depasse,

@@ -202,6 +202,30 @@ static size_t img_sources(const char *html, char **srcs, size_t max)
     return n;
 }
 
+/* Le premier « & » d'un attribut src="..." de `html` qui n'ouvre pas une
+ * entité (&amp; &lt; &gt; &quot; &apos; &#...;), ou NULL. Un & laissé tel
+ * quel est un & oublié par l'échappement. */
+static const char *raw_ampersand(const char *html)
+{
+    static const char *const entities[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#" };
+
+    for (const char *src = strstr(html, "src=\""); src != NULL; src = strstr(src + 5, "src=\"")) {
+        const char *end = strchr(src + 5, '"');
+
+        for (const char *a = src + 5; end != NULL && a < end; a++) {
+            bool entity = false;
+
+            if (*a != '&')
+                continue;
+            for (size_t k = 0; k < sizeof entities / sizeof entities[0] && !entity; k++)
+                entity = strncmp(a, entities[k], strlen(entities[k])) == 0;
+            if (!entity)
+                return a;
+        }
+    }
+    return NULL;
+}
+
 static void free_sources(char **srcs, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -369,6 +393,31 @@ static void first_client(td6_process *p, const char *prog)
     td6_server_reset();
 }
 
+/* Démarre `prog` contre une API à 300 ms, sert un premier client seul, puis
+ * `clients` clients EN MÊME TEMPS ; chaque page doit être juste, et le
+ * programme toujours debout (`crash_hint` : pourquoi il a pu planter).
+ * Renvoie ce que l'API a vu de ces clients-là. */
+static td6_stats serve_together(td6_process *p, const char *prog, int clients,
+                                const char *crash_hint)
+{
+    td6_http replies[32];
+    char what[64];
+
+    ck_assert(clients <= 32);
+    td6_server_start(300);
+    *p = start_prog(prog, NULL, NULL);
+    first_client(p, prog);
+    get_many(page_url(p, "/comic"), clients, replies, 0);
+    ck_assert_msg(td6_alive(p), "%s a planté quand %d clients sont arrivés ensemble. %s", prog,
+                  clients, crash_hint);
+    snprintf(what, sizeof what, "/comic (%d clients à la fois)", clients);
+    for (int i = 0; i < clients; i++) {
+        check_comic_page(&replies[i], prog, what, comics_per_page(prog));
+        td6_http_free(&replies[i]);
+    }
+    return td6_server_stats();
+}
+
 /* ---- Les pages, quand tout va bien ------------------------------------- */
 
 static void test_hello_une_image(void)
@@ -406,7 +455,10 @@ static void test_hello_plusieurs_clients(void)
     enum { CLIENTS = 4 };
     td6_http replies[CLIENTS];
 
-    td6_server_start(300);
+    /* 1 s de latence : les 4 clients du test se connectent en quelques
+     * millisecondes, leurs 4 appels à l'API ont tout le temps de se
+     * retrouver en vol ensemble, même sur une machine chargée. */
+    td6_server_start(1000);
     td6_process p = start_prog("hello", NULL, NULL);
     first_client(&p, "hello");
     get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
@@ -421,6 +473,12 @@ static void test_hello_plusieurs_clients(void)
                   "gestionnaire bloque pendant curl_easy_perform ; avec le seul thread interne "
                   "de libmicrohttpd, tous les clients attendent derrière lui. Donnez un thread "
                   "à chaque connexion (MHD_USE_THREAD_PER_CONNECTION).");
+    ck_assert_msg(st.peak == CLIENTS,
+                  "4 clients ont demandé /comic en même temps ; l'API a vu au plus %ld de leurs "
+                  "appels à la fois, 4 attendus : les clients en trop attendent qu'un thread "
+                  "se libère. Un pool de threads de taille fixe (MHD_OPTION_THREAD_POOL_SIZE) "
+                  "ne sert que ce nombre de clients bloqués à la fois ; un thread par "
+                  "connexion (MHD_USE_THREAD_PER_CONNECTION) les sert tous.", st.peak);
     finish(&p, "hello");
 }
 
@@ -446,23 +504,72 @@ static void test_hello2_cinq_en_parallele(void)
     finish(&p, "hello2");
 }
 
+/* hello2 sert chaque client dans son thread, avec SA multi-poignée : 10
+ * clients à la fois, 50 appels à l'API en vol ensemble. Une multi-poignée
+ * partagée par tous les threads (libcurl l'interdit) mélange les transferts
+ * des uns et des autres, ou plante. */
+static void test_hello2_plusieurs_clients(void)
+{
+    enum { CLIENTS = 10 };
+    td6_process p;
+    td6_stats st = serve_together(&p, "hello2", CLIENTS,
+                                  "Chaque thread (donc chaque connexion) doit avoir SA "
+                                  "multi-poignée : une poignée libcurl, simple ou multi, ne sert "
+                                  "jamais à deux threads en même temps.");
+
+    ck_assert_msg(st.xkcd == 5 * CLIENTS,
+                  "hello2, 10 clients à la fois : %d appels à l'API attendus (5 par page), %ld "
+                  "vus. Une multi-poignée partagée entre threads mélange les transferts : "
+                  "créez-en une par requête.", 5 * CLIENTS, st.xkcd);
+    ck_assert_msg(st.peak > 5,
+                  "hello2, 10 clients à la fois : l'API n'a jamais vu plus de %ld appels "
+                  "ensemble ; ceux des différents clients doivent se chevaucher (un thread "
+                  "par connexion).", st.peak);
+    finish(&p, "hello2");
+}
+
+/* Attendre l'API ne doit rien coûter : deux pages /comic à 1 s de latence,
+ * soit au moins 2 s d'attente. Le programme juste dort dans curl_multi_poll
+ * (~0,05 s de processeur, surtout au démarrage) ; une boucle qui rappelle
+ * curl_multi_perform sans dormir brûle autant de processeur qu'on lui en
+ * laisse (0,3 s et plus sur une machine chargée). Borne : 7,5 % de
+ * l'attente. Temps processeur (/proc/<pid>/stat), pas un chronomètre. */
+static void test_hello2_attente_sans_calcul(void)
+{
+    enum { PAGES = 2, LATENCY_MS = 1000 };
+    double waited = PAGES * LATENCY_MS / 1000.0, bound = waited * 0.075, before, used;
+
+    td6_server_start(LATENCY_MS);
+    td6_process p = start_prog("hello2", NULL, NULL);
+    before = td6_cpu_seconds(p.pid);
+    for (int i = 0; i < PAGES; i++) {
+        td6_http h = td6_get(page_url(&p, "/comic"), 10);
+
+        check_comic_page(&h, "hello2", "/comic", 5);
+        td6_http_free(&h);
+    }
+    used = td6_cpu_seconds(p.pid) - before;
+    ck_assert_msg(before >= 0 && used <= bound,
+                  "hello2 : %.2f s de temps processeur pour %d pages qui attendent l'API (au "
+                  "moins %.1f s d'attente) ; au plus %.2f s attendu. Attendre le réseau ne doit "
+                  "rien coûter : dormez dans curl_multi_poll entre deux curl_multi_perform, au "
+                  "lieu de rappeler curl_multi_perform sans arrêt (attente active).", used,
+                  PAGES, waited, bound);
+    finish(&p, "hello2");
+}
+
 /* ---- Le serveur événementiel ------------------------------------------- */
 
 enum { MANY = 20 };
 
 static void test_evenementiel_vingt_clients(void)
 {
-    td6_http replies[MANY];
+    td6_process p;
+    td6_stats st = serve_together(&p, "evenementiel", MANY,
+                                  "Le fil libcurl est seul à toucher la multi-poignée ; les "
+                                  "autres threads lui confient les pages par une file gardée "
+                                  "par un verrou.");
 
-    td6_server_start(300);
-    td6_process p = start_prog("evenementiel", NULL, NULL);
-    first_client(&p, "evenementiel");
-    get_many(page_url(&p, "/comic"), MANY, replies, 0);
-    for (int i = 0; i < MANY; i++) {
-        check_comic_page(&replies[i], "evenementiel", "/comic (20 clients à la fois)", 5);
-        td6_http_free(&replies[i]);
-    }
-    td6_stats st = td6_server_stats();
     ck_assert_msg(st.xkcd == 5 * MANY, "20 clients × 5 bandes : %d appels à l'API attendus, "
                   "%ld vus.", 5 * MANY, st.xkcd);
     ck_assert_msg(st.peak > 5,
@@ -471,6 +578,51 @@ static void test_evenementiel_vingt_clients(void)
                   "autres (environ 100 attendus). Le fil libcurl doit confier à la même "
                   "multi-poignée les transferts de TOUTES les requêtes arrivées, sans attendre "
                   "que les précédentes soient finies.", st.peak);
+    finish(&p, "evenementiel");
+}
+
+/* Quand une page arrive, ses appels à l'API partent aussitôt : le fil
+ * libcurl, endormi dans curl_multi_poll, doit être réveillé
+ * (curl_multi_wakeup). Sans réveil, il ne voit la nouvelle page qu'à la fin
+ * de son attente (jusqu'à 1 s). On le juge sur l'horloge du serveur local :
+ * l'écart entre le moment où le test va demander la page (horloge_ms juste
+ * avant) et l'arrivée du premier appel à l'API (premiere_ms). Cinq pages
+ * l'une après l'autre ; la somme des écarts doit rester sous 5 fois la
+ * latence de l'API (500 ms) : le programme juste en met quelques ms par page
+ * (un peu plus sur une machine chargée), celui qui n'est pas réveillé des
+ * centaines. Ce n'est pas un chronomètre posé sur le programme : c'est
+ * l'ordre et l'écart de deux événements vus par le serveur, avec une marge
+ * de 10 fois. */
+static void test_evenementiel_reveil(void)
+{
+    enum { PAGES = 5, LATENCY_MS = 100 };
+    double total = 0, worst = 0;
+
+    td6_server_start(LATENCY_MS);
+    td6_process p = start_prog("evenementiel", NULL, NULL);
+    first_client(&p, "evenementiel");
+    for (int i = 0; i < PAGES; i++) {
+        td6_server_reset();
+        double mark = td6_server_stats().clock_ms;
+        td6_http h = td6_get(page_url(&p, "/comic"), 10);
+
+        check_comic_page(&h, "evenementiel", "/comic", 5);
+        td6_http_free(&h);
+        td6_stats st = td6_server_stats();
+        double lag = st.first_ms - mark;
+
+        ck_assert_msg(st.xkcd == 5, "evenementiel /comic : 5 appels à l'API attendus, %ld vus.",
+                      st.xkcd);
+        total += lag;
+        worst = lag > worst ? lag : worst;
+    }
+    ck_assert_msg(total <= PAGES * LATENCY_MS,
+                  "evenementiel : entre la demande d'une page et le premier appel à l'API, le "
+                  "serveur a vu %.0f ms en tout pour %d pages (jusqu'à %.0f ms pour une), au "
+                  "plus %d ms attendues. La page attend que le fil libcurl se réveille : "
+                  "après avoir confié la connexion suspendue au fil libcurl, réveillez-le "
+                  "(curl_multi_wakeup), sinon il dort dans curl_multi_poll jusqu'à la fin de "
+                  "son délai.", total, PAGES, worst, PAGES * LATENCY_MS);
     finish(&p, "evenementiel");
 }
 
@@ -494,6 +646,46 @@ static void test_evenementiel_peu_de_threads(void)
                   "par connexion (MHD_USE_THREAD_PER_CONNECTION) ou un gestionnaire qui attend "
                   "l'API n'est pas événementiel : suspendez la connexion.", threads);
     finish(&p, "evenementiel");
+}
+
+/* ---- Sous ThreadSanitizer ---------------------------------------------- */
+
+/* Chaque serveur compilé avec ThreadSanitizer (make test le construit), 4
+ * clients à la fois puis SIGTERM : aucune variable partagée entre threads
+ * sans verrou (une multi-poignée ou une file commune, un compteur...), et
+ * pas de fuite à l'arrêt. finish() lit sa sortie d'erreur et échoue sur le
+ * moindre rapport. */
+static void sanitized_server(const char *prog)
+{
+    enum { CLIENTS = 4 };
+    td6_http replies[CLIENTS];
+
+    td6_use_sanitized("TD6_BIN_TSAN");
+    td6_server_start(50);
+    td6_process p = start_prog(prog, NULL, NULL);
+    get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
+    for (int i = 0; i < CLIENTS; i++) {
+        ck_assert_msg(replies[i].status == 200, "%s (ThreadSanitizer) : le client n°%d a reçu "
+                      "le statut %ld au lieu de 200 (%s).", prog, i + 1, replies[i].status,
+                      replies[i].error);
+        td6_http_free(&replies[i]);
+    }
+    finish(&p, prog);
+}
+
+static void test_tsan_hello(void)
+{
+    sanitized_server("hello");
+}
+
+static void test_tsan_hello2(void)
+{
+    sanitized_server("hello2");
+}
+
+static void test_tsan_evenementiel(void)
+{
+    sanitized_server("evenementiel");
 }
 
 /* ---- API en panne --------------------------------------------------- */
@@ -568,6 +760,12 @@ static void test_img_echappee(void)
                       "tel quel dans la page : n'importe quelle API pourrait injecter du code "
                       "dans vos pages. Échappez & < > \" ' (&amp; &lt; &gt; &quot; &#39;). "
                       "Page : %.300s", PROGS[i], h.body);
+        const char *amp = raw_ampersand(h.body);
+        ck_assert_msg(amp == NULL,
+                      "%s : un « & » de l'« img » de l'API se retrouve tel quel dans la page "
+                      "(« %.20s... ») : il doit devenir &amp;, sinon « a&amp;b » dans l'API "
+                      "s'afficherait « a&b ». Échappez & en premier parmi & < > \" '. "
+                      "Page : %.300s", PROGS[i], amp, h.body);
         size_t n = img_sources(h.body, srcs, 8);
         ck_assert_msg(n == want, "%s : %zu balise(s) <img attendue(s), %zu trouvée(s). "
                       "Page : %.300s", PROGS[i], want, n, h.body);
@@ -721,13 +919,26 @@ void td6_register(Suite *s)
     td6_add(s, "hello_cinq_en_serie", test_hello_cinq_en_serie,
             "hello /comic2 : cinq images, cherchées l'une après l'autre", 20);
     td6_add(s, "hello_plusieurs_clients", test_hello_plusieurs_clients,
-            "hello sert plusieurs clients à la fois (un thread par connexion)", 20);
+            "hello sert 4 clients à la fois, tous ensemble (un thread par connexion)", 20);
     td6_add(s, "hello2_cinq_en_parallele", test_hello2_cinq_en_parallele,
             "hello2 /comic : cinq images, cherchées en même temps", 20);
+    td6_add(s, "hello2_plusieurs_clients", test_hello2_plusieurs_clients,
+            "hello2 : 10 clients à la fois, chacun sa multi-poignée", 30);
+    td6_add(s, "hello2_attente_sans_calcul", test_hello2_attente_sans_calcul,
+            "hello2 : attendre l'API ne consomme presque pas de processeur", 30);
+    td6_add(s, "evenementiel_reveil", test_evenementiel_reveil,
+            "evenementiel : les appels à l'API d'une page partent dès son arrivée "
+            "(curl_multi_wakeup)", 30);
     td6_add(s, "evenementiel_vingt_clients", test_evenementiel_vingt_clients,
             "evenementiel : 20 clients servis, leurs appels à l'API se chevauchent", 30);
     td6_add(s, "evenementiel_peu_de_threads", test_evenementiel_peu_de_threads,
             "evenementiel : 20 clients servis avec au plus 4 threads", 30);
+    td6_add(s, "tsan_hello", test_tsan_hello,
+            "hello : ThreadSanitizer, aucune course de données (4 clients)", 60);
+    td6_add(s, "tsan_hello2", test_tsan_hello2,
+            "hello2 : ThreadSanitizer, aucune course de données (4 clients)", 60);
+    td6_add(s, "tsan_evenementiel", test_tsan_evenementiel,
+            "evenementiel : ThreadSanitizer, aucune course de données (4 clients)", 60);
     td6_add(s, "api_refusee", test_api_refusee,
             "API injoignable : 502, et le serveur continue", 40);
     td6_add(s, "api_muette", test_api_muette,

@@ -87,7 +87,30 @@ static td6_result run_numbers(const char *prog, int jobs, const long *numbers, s
         args[k++] = texts[i];
     }
     args[k] = NULL;
-    return td6_run(prog, args, env, timeout_s);
+    td6_result r = td6_run(prog, args, env, timeout_s);
+
+    /* multiproc bloqué ou en vrac, et soit plus de processus que le
+     * programme et ses -j ouvriers, soit « Duration » déjà affiché : un
+     * enfant est sorti de sa fonction d'ouvrier sans _exit et a continué le
+     * code du parent (il crée des ouvriers à son tour, affiche des
+     * résultats, attend ce qui ne viendra pas...). Cause plus probable que
+     * l'interblocage générique du harnais. */
+    if (strcmp(prog, PROC) == 0 && jobs > 0 &&
+        (r.processes > jobs + 1 || strstr(r.out, "Duration ") != NULL) &&
+        (r.timed_out || r.too_many_processes || r.leftovers || !r.exited))
+        ck_abort_msg("multiproc -j %d : jusqu'à %d processus vus en même temps (le programme "
+                     "et %d ouvriers attendus), « Duration » %s, et le programme %s. Un "
+                     "ouvrier qui finit son travail sans appeler _exit() revient dans le code "
+                     "du parent : il crée des ouvriers à son tour, affiche des résultats, "
+                     "attend ce qui ne viendra pas... Terminez la branche de l'enfant (fork() "
+                     "a rendu 0) par _exit(). (Sinon : un ouvrier jamais arrêté, dont le tube "
+                     "des tâches n'a pas été fermé, que le parent attend avec waitpid.)", jobs,
+                     r.processes, jobs,
+                     strstr(r.out, "Duration ") != NULL ? "déjà affiché" : "pas affiché",
+                     r.timed_out ? "ne s'est pas terminé"
+                     : r.too_many_processes ? "a lancé trop de processus"
+                     : r.leftovers ? "a laissé des processus derrière lui" : "a planté");
+    return r;
 }
 
 /* Vérifie la sortie : une ligne « cpu_bound(N) = somme » par nombre de
@@ -108,16 +131,27 @@ static void check_output(const char *prog, const td6_result *r, const long *numb
     for (size_t i = 0; i < count; i++) {
         unsigned __int128 sum = td6_sum_squares(numbers[i]);
         bool beyond_64 = (sum >> 64) != 0;
+        long seen_n = -1;
 
         snprintf(expected, sizeof expected, "cpu_bound(%ld) = %s", numbers[i],
                  td6_u128_text(sum, value));
-        ck_assert_msg(strcmp(lines[i], expected) == 0,
-                      "%s, ligne %zu : attendu « %s », lu « %s ».%s%s", prog, i + 1, expected,
-                      lines[i], beyond_64 ? " " : (*hint ? " " : ""),
-                      beyond_64 ? "Cette somme dépasse 2^64 : un uint64_t déborde (il repart de "
-                                  "0 sans prévenir). Il faut un unsigned __int128, et le carré "
-                                  "calculé sur 128 bits lui aussi."
-                                : hint);
+        if (strcmp(lines[i], expected) == 0)
+            continue;
+        /* D'abord le N de la ligne : une ligne pour un autre nombre est une
+         * erreur d'ordre (ou une ligne en trop/en moins), pas un débordement. */
+        if (sscanf(lines[i], "cpu_bound(%ld)", &seen_n) == 1 && seen_n != numbers[i])
+            ck_abort_msg("%s, ligne %zu : attendu « %s », lu « %s » : cette ligne parle d'un "
+                         "autre nombre que le %zue de la liste. %s", prog, i + 1, expected,
+                         lines[i], i + 1, *hint ? hint : "Une ligne par nombre, dans l'ordre "
+                         "de la liste.");
+        ck_abort_msg("%s, ligne %zu : attendu « %s », lu « %s ».%s%s", prog, i + 1, expected,
+                     lines[i], seen_n == numbers[i] && beyond_64 ? " " : (*hint ? " " : ""),
+                     seen_n == numbers[i] && beyond_64
+                         ? "Cette somme dépasse 2^64 : un uint64_t déborde (il repart de 0 sans "
+                           "prévenir). Il faut un unsigned __int128, et le carré calculé sur "
+                           "128 bits lui aussi : i * i sur des long déborde dès "
+                           "i = 3 037 000 500."
+                         : hint);
     }
     ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
                   strcmp(tail, "seconds") == 0 && seconds >= 0,
@@ -156,6 +190,7 @@ static const char *new_trace(void)
 typedef struct {
     long pid, tid;
     long number;   /* le N de « cpu_bound(N) » */
+    double begin, end;   /* début et fin du calcul (horloge de la trace) */
 } trace_line;
 
 /* Lit les lignes « calcul » de la trace (au plus `max`). */
@@ -172,8 +207,11 @@ static size_t read_trace(trace_line *out, size_t max)
         double begin, end;
 
         if (sscanf(line, "%ld %ld %31s %lf %lf cpu_bound(%ld)", &t.pid, &t.tid, state, &begin,
-                   &end, &t.number) == 6 && strcmp(state, "calcul") == 0)
+                   &end, &t.number) == 6 && strcmp(state, "calcul") == 0) {
+            t.begin = begin;
+            t.end = end;
             out[n++] = t;
+        }
     }
     fclose(f);
     return n;
@@ -365,6 +403,82 @@ static void test_threads_plusieurs_threads(void)
     td6_result_free(&r);
 }
 
+/* ---- Des calculs en même temps ----------------------------------------- */
+
+/* Vrai si au moins deux calculs de la trace se sont chevauchés : l'un a
+ * commencé avant que l'autre ne finisse. Ce n'est pas un chronomètre : même
+ * sur une machine très chargée, deux ouvriers qui calculent vraiment en
+ * parallèle (ou en alternance sur un seul cœur) ont des intervalles qui se
+ * recouvrent ; deux calculs faits l'un après l'autre (un verrou gardé pendant
+ * le calcul, un ouvrier qui attend l'autre) ne se recouvrent jamais. */
+static size_t overlapping_pairs(const trace_line *t, size_t n)
+{
+    size_t pairs = 0;
+
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = i + 1; k < n; k++)
+            pairs += (t[i].begin < t[k].end && t[k].begin < t[i].end);
+    return pairs;
+}
+
+static void overlap_for(const char *prog, const char *cause)
+{
+    const char *env[] = { new_trace(), NULL };
+    td6_result r = run_numbers(prog, 2, SPREAD, N_SPREAD, env, 30);
+    trace_line t[64];
+    size_t n;
+
+    td6_require_finished(&r, prog);
+    check_output(prog, &r, SPREAD, N_SPREAD, "");
+    n = read_trace(t, 64);
+    check_trace_items(prog, t, n, SPREAD, N_SPREAD);
+    ck_assert_msg(overlapping_pairs(t, n) > 0,
+                  "%s -j 2 : dans la trace, aucun calcul n'a commencé avant que le précédent "
+                  "ne finisse : les %zu calculs ont été faits l'un après l'autre, jamais deux "
+                  "à la fois. %s", prog, n, cause);
+    td6_result_free(&r);
+}
+
+static void test_threads_chevauchement(void)
+{
+    overlap_for(THREADS, "Le verrou de la piscine ne protège que la prise de l'élément "
+                         "suivant (lire et avancer next) : le rendre AVANT de calculer, sinon "
+                         "un seul thread travaille pendant que l'autre attend le verrou.");
+}
+
+static void test_multiproc_chevauchement(void)
+{
+    overlap_for(PROC, "Le parent doit donner un élément à chaque ouvrier libre sans attendre "
+                      "le résultat du précédent : tous les ouvriers calculent pendant qu'il "
+                      "attend les résultats.");
+}
+
+/* ---- Le carré sur 128 bits ---------------------------------------------- */
+
+/* 3 037 000 501 : le premier n pour lequel i * i (i = n - 1) dépasse le plus
+ * grand long (2^63 - 1). Un carré calculé sur 64 bits signés déborde ici,
+ * même si la somme est sur 128 bits. Un seul gros nombre : ~2 s de calcul. */
+#define FIRST_SQUARE_OVERFLOW 3037000501L
+
+static void test_sequentiel_carre_128_bits(void)
+{
+    static const long big[] = { FIRST_SQUARE_OVERFLOW };
+    td6_result r;
+
+    /* ~2 s de calcul sans rien écrire : sur une machine très chargée (une
+     * charge de 36 sur 2 cœurs a été vue), bien plus de 15 s de silence. Le
+     * verdict ne doit pas en dépendre : silence toléré jusqu'au délai. */
+    setenv("TD6_SILENCE_S", "170", 1);
+    r = run_numbers(SEQ, 0, big, 1, NULL, 170);
+
+    td6_require_finished(&r, SEQ);
+    check_output(SEQ, &r, big, 1,
+                 "Ici, c'est le carré i * i qui dépasse 2^63 : calculé sur des long (64 bits "
+                 "signés), il déborde avant même d'être ajouté. Convertissez i en "
+                 "unsigned __int128 avant de le multiplier.");
+    td6_result_free(&r);
+}
+
 /* ---- Ni zombie, ni ouvrier perdu de vue -------------------------------- */
 
 static void test_multiproc_sans_zombie(void)
@@ -525,6 +639,35 @@ static void test_multiproc_ouvrier_tue(void)
     td6_result_free(&r);
 }
 
+/* ---- Sous sanitizer ------------------------------------------------------ */
+
+/* Les programmes compilés avec un sanitizer (make test les construit), sur
+ * des nombres petits (le calcul instrumenté est bien plus lent) :
+ * cpu_threads sous ThreadSanitizer (l'indice de la piscine lu ou écrit hors
+ * du verrou, un résultat partagé...), multiproc sous AddressSanitizer + UBSan
+ * (accès invalide, fuite, débordement d'entier signé). */
+static void sanitized_for(const char *variable, const char *prog)
+{
+    static const long small[] = { 200000, 200001, 200002, 200003, 200004, 200005 };
+    td6_result r;
+
+    td6_use_sanitized(variable);
+    r = run_numbers(prog, 2, small, 6, NULL, 60);
+    td6_require_finished(&r, prog);
+    check_output(prog, &r, small, 6, "");
+    td6_result_free(&r);
+}
+
+static void test_tsan_cpu_threads(void)
+{
+    sanitized_for("TD6_BIN_TSAN", THREADS);
+}
+
+static void test_asan_multiproc(void)
+{
+    sanitized_for("TD6_BIN_ASAN", PROC);
+}
+
 void td6_register(Suite *s)
 {
     td6_add(s, "sequentiel_exact", test_sequentiel_exact,
@@ -543,10 +686,20 @@ void td6_register(Suite *s)
             "multiproc sans -j : un ouvrier par cœur", 40);
     td6_add(s, "threads_plusieurs_threads", test_threads_plusieurs_threads,
             "cpu_threads -j 2 : deux threads calculent, dans un seul processus", 40);
+    td6_add(s, "threads_chevauchement", test_threads_chevauchement,
+            "cpu_threads -j 2 : deux calculs au moins se font en même temps (trace)", 40);
+    td6_add(s, "multiproc_chevauchement", test_multiproc_chevauchement,
+            "multiproc -j 2 : deux calculs au moins se font en même temps (trace)", 40);
+    td6_add(s, "sequentiel_carre_128_bits", test_sequentiel_carre_128_bits,
+            "cpu_sequentiel : carré exact au-delà de 2^63 (n = 3 037 000 501)", 180);
     td6_add(s, "multiproc_sans_zombie", test_multiproc_sans_zombie,
             "multiproc : chaque enfant est attendu, aucun ne survit au programme", 40);
     td6_add(s, "multiproc_ouvrier_tue", test_multiproc_ouvrier_tue,
             "multiproc : un ouvrier tué est signalé, les autres résultats rendus", 30);
+    td6_add(s, "tsan_cpu_threads", test_tsan_cpu_threads,
+            "cpu_threads : ThreadSanitizer, aucune course de données", 90);
+    td6_add(s, "asan_multiproc", test_asan_multiproc,
+            "multiproc : AddressSanitizer + UBSan, ni accès invalide, ni fuite", 90);
     td6_add_cli_tests(s, "cpu_sequentiel", "N -j 1 256");
     td6_add_cli_tests(s, "cpu_threads", "N -j 1 256");
     td6_add_cli_tests(s, "multiproc", "N -j 1 256");

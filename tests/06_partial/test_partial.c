@@ -44,9 +44,28 @@ static const char *diagnose(const char *seen, long n, long k, size_t position)
     if (strcmp(seen, td6_u128_text(expected_sum(n, k) & (u128)UINT64_MAX, buf)) == 0)
         return "C'est la bonne somme tronquée à 64 bits : elle a débordé. Calculez-la en "
                "unsigned __int128 (Σ i² dépasse 2^64 dès n = 5 000 000).";
-    if (position > 0)
-        return "Les lignes précédentes sont justes, pas celle-ci : l'argument lié (le "
-               "partial) est partagé par tous les appels ; aucun appel ne doit le modifier.";
+    if (position > 0 && n > 0) {
+        /* La somme lue est-elle Σ i² + k' × n pour un autre k' ? Alors c'est
+         * l'argument lié qui a changé entre deux appels. Sinon, rien ne
+         * permet d'accuser le partial : on ne le dit pas. */
+        u128 value = 0, base = td6_sum_squares(n);
+        bool digits = *seen != '\0';
+
+        for (const char *c = seen; *c != '\0'; c++) {
+            digits = digits && *c >= '0' && *c <= '9';
+            value = value * 10 + (u128)(*c - '0');
+        }
+        if (digits && value >= base && (value - base) % (u128)n == 0 &&
+            (value - base) / (u128)n != (u128)k) {
+            static char why[300];
+
+            snprintf(why, sizeof why, "Les lignes précédentes sont justes, pas celle-ci : "
+                     "c'est la somme avec number2 = %s au lieu de %ld. L'argument lié (le "
+                     "partial) est partagé par tous les appels ; aucun appel ne doit le "
+                     "modifier.", td6_u128_text((value - base) / (u128)n, buf), k);
+            return why;
+        }
+    }
     if (k != 10 && strcmp(seen, td6_u128_text(expected_sum(n, 10), buf)) == 0)
         return "C'est la somme avec number2 = 10 : la valeur du cours est écrite en dur, "
                "au lieu de celle de -k.";
@@ -422,6 +441,21 @@ static void test_cli_partial_k_invalide(void)
     }
 }
 
+/* partial compilé avec AddressSanitizer + UBSan (make test le construit),
+ * avec fork puis avec --spawn, sur de petits nombres : ni accès invalide,
+ * ni comportement indéfini, ni fuite (un registre, un tampon jamais rendus). */
+static void test_asan_partial(void)
+{
+    static const long numbers[] = { 3, 1000, 20000 };
+    const char *fork_opts[] = { "-j", "2", "-k", "7", NULL };
+    const char *spawn_opts[] = { "-j", "2", "-k", "7", "--spawn", NULL };
+
+    td6_use_sanitized("TD6_BIN_ASAN");
+    run_and_check(fork_opts, numbers, 3, 7, "partial -j 2 -k 7 3 1000 20000 (AddressSanitizer)");
+    run_and_check(spawn_opts, numbers, 3, 7,
+                  "partial -j 2 -k 7 --spawn 3 1000 20000 (AddressSanitizer)");
+}
+
 void td6_register(Suite *s)
 {
     td6_add(s, "valeurs_exactes", test_valeurs_exactes,
@@ -447,5 +481,7 @@ void td6_register(Suite *s)
             "--spawn --lambda échoue vite, avec un message clair et un code non nul", 60);
     td6_add(s, "cli_partial_k_invalide", test_cli_partial_k_invalide,
             "-k hors de 0 à 1 000 000 000 ou pas un entier : message et code 2", 30);
+    td6_add(s, "asan_partial", test_asan_partial,
+            "AddressSanitizer + UBSan (fork et --spawn) : ni accès invalide, ni fuite", 90);
     td6_add_cli_tests(s, PROG, "N -j 1 256");
 }

@@ -302,6 +302,10 @@ static char **bwrap_argv(char **argv, const char *const *writable, int status_fd
             snprintf(dirs[used], sizeof dirs[used], "%s", bin);
             slash = strrchr(dirs[used], '/');
             *slash = '\0';
+            /* La suite (build/tests/NN_nom/suite) : tout build/tests, où est
+             * aussi la cale LD_PRELOAD du chapitre 02 (tests/lib/). */
+            if (k == n_argv && (slash = strrchr(dirs[used], '/')) != NULL && slash != dirs[used])
+                *slash = '\0';
             res[n++] = "--ro-bind";
             res[n++] = dirs[used];
             res[n++] = dirs[used];

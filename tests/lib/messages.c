@@ -118,9 +118,10 @@ void td6_require_finished(const td6_result *r, const char *name)
                      "Sortie déjà affichée : %s.", name, r->silence_s,
                      output_summary(r->out, r->out_len));
     if (r->timed_out)
-        ck_abort_msg("%s ne s'est pas terminé à temps : boucle infinie, interblocage "
-                     "(deadlock : un verrou jamais rendu, un pthread_join qui attend un "
-                     "thread bloqué) ou processus enfant jamais attendu ? "
+        ck_abort_msg("%s ne s'est pas terminé à temps : une attente sans fin (un appel "
+                     "réseau sans délai, CURLOPT_TIMEOUT_MS), une boucle infinie, ou, s'il "
+                     "lance des threads ou des processus, un verrou jamais rendu, un "
+                     "pthread_join ou un waitpid qui attend pour toujours ? "
                      "Sortie déjà affichée : %s.", name, output_summary(r->out, r->out_len));
     if (!r->exited)
         ck_abort_msg("%s a planté (signal %d, %s) : %s", name, r->signal,
@@ -160,9 +161,13 @@ void td6_require_clean(const td6_result *r, const char *name)
     for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
         const char *at = strstr(r->err, reports[i].mark);
 
-        if (at != NULL)
-            ck_abort_msg("%s : le sanitizer a trouvé %s. Début du rapport : %.400s", name,
-                         reports[i].what, at);
+        if (at != NULL) {
+            char frame[300];
+
+            ck_abort_msg("%s : le sanitizer a trouvé %s. Premier endroit de votre code dans "
+                         "le rapport : %s. Début du rapport : %.300s", name, reports[i].what,
+                         td6_student_frame(at, frame, sizeof frame), at);
+        }
     }
     /* valgrind (make valgrind, option -q) n'écrit que ses rapports, chaque
      * ligne préfixée par « ==pid== ». */

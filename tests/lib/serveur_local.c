@@ -138,6 +138,10 @@ td6_stats td6_server_stats(void)
     st.xkcd = json_long(paths, "/xkcd");
     st.images = json_long(paths, "/images");
     st.other = json_long(paths, "autres");
+    st.clock_ms = json_number_value(json_object_get(root, "horloge_ms"));
+    st.first_ms = json_number_value(json_object_get(root, "premiere_ms"));
+    st.last_ms = json_number_value(json_object_get(root, "derniere_ms"));
+    st.connect_wait_ms = json_number_value(json_object_get(root, "attente_connexion_max_ms"));
     json_decref(root);
     td6_http_free(&h);
     return st;

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,8 @@ typedef struct {
     double last_alive;            /* dernier signe de vie : les mêmes, ou du calcul */
     double next_count, next_probe;
     unsigned long long cpu;       /* temps processeur des descendants, au dernier relevé */
+    unsigned long long cpu_max;   /* le plus grand de ces relevés (tics) */
+    struct rusage usage;          /* ce que wait4 rend du programme attendu */
     long requests;                /* requêtes servies, au dernier relevé de /stats */
     long base_tasks, base_threads;
     int cap;                      /* processus simultanés tolérés */
@@ -58,7 +61,7 @@ static bool watch_exit(watch *w, double t)
             return false;
         }
     }
-    if (!w->reaped && waitpid(w->r->pid, &w->wstatus, WNOHANG) == w->r->pid) {
+    if (!w->reaped && wait4(w->r->pid, &w->wstatus, WNOHANG, &w->usage) == w->r->pid) {
         w->reaped = true;
         w->exited_at = t;
         w->status_fd = -1;   /* le relais lui-même est fini */
@@ -148,6 +151,8 @@ static bool watch_processes(watch *w, double t)
     if (frozen)
         kill(-group, SIGSTOP);
     d = count_descendants();
+    if (d.cpu > w->cpu_max)
+        w->cpu_max = d.cpu;
     if (d.cpu != w->cpu) {
         w->cpu = d.cpu;
         w->last_alive = now_s();
@@ -242,7 +247,21 @@ void collect(td6_result *r, int out, int err, int status_fd, double timeout, dou
     r->leftovers = r->leftover_count > 0;
     kill(-r->pid, SIGKILL);
     if (!w.reaped || w.status_fd >= 0)
-        waitpid(r->pid, w.reaped ? NULL : &w.wstatus, 0);
+        wait4(r->pid, w.reaped ? NULL : &w.wstatus, 0, w.reaped ? NULL : &w.usage);
+    /* Temps processeur du programme (tous ses threads, et ses enfants
+     * attendus) : pas un chronomètre, la charge de la machine ne le gonfle
+     * pas. wait4 le donne quand le programme est notre enfant ; dans le bac
+     * à sable, c'est le relais qu'on attend : on garde alors le plus grand
+     * relevé de /proc fait pendant l'attente (tous les quarts de seconde :
+     * il ne peut que sous-estimer, jamais accuser à tort). */
+    {
+        long ticks = sysconf(_SC_CLK_TCK);
+        double waited = (double)w.usage.ru_utime.tv_sec + w.usage.ru_utime.tv_usec / 1e6 +
+                        (double)w.usage.ru_stime.tv_sec + w.usage.ru_stime.tv_usec / 1e6;
+        double sampled = (double)w.cpu_max / (double)(ticks > 0 ? ticks : 100);
+
+        r->cpu_s = waited > sampled ? waited : sampled;
+    }
     {
         pid_t keep[MAX_SPAWNED + 1];
         size_t n_keep = keep_list(keep);

@@ -91,6 +91,12 @@ typedef struct {
     long peak;         /* pic de requêtes simultanées ("en vol") */
     long in_flight;    /* requêtes en cours au moment de la lecture */
     long jython, dice, xkcd, images, other;  /* requêtes par chemin */
+    /* Horloge du serveur (ms, monotone) : sa valeur à la lecture, l'arrivée
+     * de la première et de la dernière requête comptée depuis /reset, et le
+     * plus long délai entre l'ouverture d'une connexion et sa première
+     * requête. L'ordre et l'écart d'événements vus par le serveur, à
+     * comparer à sa latence avec une large marge : pas un chronomètre. */
+    double clock_ms, first_ms, last_ms, connect_wait_ms;
 } td6_stats;
 
 /* Lit /stats (échec du test si impossible). */
@@ -128,6 +134,8 @@ typedef struct {
     bool repeat;        /* déjà bloqué dans un test précédent : silence court */
     double silence_s;   /* silence toléré : 15 s, 3 s en récidive (mis à l'échelle) */
     bool sandbox_broken; /* le bac à sable n'a pas pu être monté (voir bac_a_sable.c) */
+    double cpu_s;       /* temps processeur (utilisateur + système) du programme,
+                         * tous threads et enfants attendus compris (wait4) */
 } td6_result;
 
 /* Lance `name` (argv sans argv[0], terminé par NULL ; NULL = aucun
@@ -177,6 +185,21 @@ void td6_require_finished(const td6_result *r, const char *name);
 void td6_require_clean(const td6_result *r, const char *name);
 
 void td6_result_free(td6_result *r);
+
+/* ---- Sanitizers dans la note --------------------------------------------- */
+
+/* Les tests suivants (td6_run, td6_spawn, td6_program) lancent les
+ * programmes construits avec un sanitizer, dont make test (scripts/tester.sh)
+ * met le dossier dans la variable `variable` : "TD6_BIN_TSAN"
+ * (ThreadSanitizer) ou "TD6_BIN_ASAN" (AddressSanitizer + UBSan + fuites).
+ * Échec du test, avec un message, si ce dossier n'existe pas. Un rapport du
+ * sanitizer fait ensuite échouer td6_require_finished / td6_require_clean. */
+void td6_use_sanitized(const char *variable);
+
+/* La première ligne de pile de `report` qui est dans le code de l'étudiant
+ * (un fichier d'un dossier NN_nom/), résumée dans buf : « fonction », dans
+ * fichier.c:ligne. Renvoie buf. */
+const char *td6_student_frame(const char *report, char *buf, size_t size);
 
 /* Un programme lancé en arrière-plan (un serveur web du chapitre 04). */
 typedef struct {
@@ -237,6 +260,12 @@ char *td6_u128_text(unsigned __int128 value, char buf[48]);
 /* Nombre de threads du processus `pid` (entrées de /proc/<pid>/task),
  * -1 s'il n'existe plus. */
 long td6_thread_count(pid_t pid);
+
+/* Temps processeur (utilisateur + système, tous ses threads) déjà consommé
+ * par le processus `pid` vivant (/proc/<pid>/stat), en secondes ; -1 s'il
+ * n'existe plus. Pas un chronomètre : la charge de la machine ne le gonfle
+ * pas. */
+double td6_cpu_seconds(pid_t pid);
 
 /* ---- Réservé au harnais (principal.c) ---------------------------------- */
 
