@@ -229,6 +229,10 @@ endif
 
 help:
 	@echo "TD6 en C — cibles disponibles :"
+ifeq ($(wildcard solutions/.),)
+	@echo "  (dépôt de l'étudiant : demo, bench, images, comparer, check, fiabilite et"
+	@echo "   noter-classe font tourner les solutions, qui ne sont pas ici ; elles le disent)"
+endif
 	@echo "  make                 construit td6/ (ou SRC=solutions) et le serveur local"
 	@echo "  make test [EXO=NN]   lance les tests, affiche la note (SRC=solutions pour le corrigé)"
 	@echo "  make run EXO=NN      démarre le serveur local et lance le programme de l'exercice"

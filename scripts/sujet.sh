@@ -65,6 +65,33 @@ while IFS= read -r f; do
     n=$((n + 1))
 done < <(lister | LC_ALL=C sort)
 
+# Le cours et le résumé parlent du dépôt complet : dans le sujet, les liens
+# vers ce qui n'est pas distribué (ENSEIGNANT.md, CONTRIBUER.md) deviennent
+# du texte, et README.md décrit le dépôt de l'étudiant.
+if [ -f "$tmp/README.fr.md" ]; then
+    sed -i -E 's/\[([^]]*)\]\((ENSEIGNANT|CONTRIBUER)\.md[^)]*\)/\1 (dans le dépôt de l'"'"'enseignant)/g' \
+        "$tmp/README.fr.md" "$tmp"/td6/*/LISEZMOI.md 2>/dev/null || true
+fi
+cat >"$tmp/README.md" <<'FIN'
+# TD6 en C — concurrence et parallélisme (dépôt de l'étudiant)
+
+Le cours est dans `README.fr.md` ; chaque exercice a sa fiche,
+`td6/NN_nom/LISEZMOI.md`. Il faut Linux (les tests lisent `/proc`).
+
+```sh
+make                 # construit vos programmes (td6/) et le serveur local
+make test EXO=02     # les tests d'un exercice, et votre note
+make run EXO=02      # lance votre programme contre le serveur local
+make indice EXO=02   # un indice en trois temps pour le premier test en échec
+make suivre          # reteste à chaque enregistrement d'un fichier de td6/
+```
+
+Les paquets manquants sont installés au premier `make` (une étape
+annoncée), ou la commande exacte est affichée. Rien n'a besoin d'Internet :
+`serveur/` remplace les sites du cours. Les solutions, la démonstration et
+les bancs d'essai sont chez votre enseignant. `make help` liste les cibles.
+FIN
+
 (cd "$tmp" && find . -type f ! -name .td6-empreintes -print | sed 's|^\./||' | LC_ALL=C sort |
     while IFS= read -r f; do sha256sum -- "$f"; done) >"$tmp/.td6-empreintes"
 
