@@ -7,6 +7,7 @@
  * au plus fort, et N connexions (une poignée par thread, gardée toute sa
  * vie). Jamais de chronomètre.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,11 +456,16 @@ static void test_lignes_entieres(void)
     ck_assert_msg(len >= strlen(suffix) && strcmp(server + len - strlen(suffix), suffix) == 0,
                   "test : $TD6_SERVER_BIN (%s) ne finit pas par %s.", server ? server : "?",
                   suffix);
-    snprintf(preload, sizeof preload, "LD_PRELOAD=%.*stests/lib/entrelace.so",
+    char relative[4200], absolute[PATH_MAX];
+
+    snprintf(relative, sizeof relative, "%.*stests/lib/entrelace.so",
              (int)(len - strlen(suffix)), server);
-    ck_assert_msg(access(preload + strlen("LD_PRELOAD="), R_OK) == 0,
-                  "test : la cale %s n'est pas construite (make outils).",
-                  preload + strlen("LD_PRELOAD="));
+    /* Un chemin absolu : le programme tourne ailleurs (dans le bac à sable,
+     * son dossier courant est un /tmp neuf), et ld.so ignore sans bruit une
+     * cale qu'il ne trouve pas. */
+    ck_assert_msg(realpath(relative, absolute) != NULL && access(absolute, R_OK) == 0,
+                  "test : la cale %s n'est pas construite (make outils).", relative);
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%s", absolute);
     td6_server_start(OVERLAP_MS);
     for (int i = 0; i < N; i++) {
         server_path(urls[i], sizeof urls[i], i % 2 == 0 ? "/jython" : "/dice");
