@@ -83,6 +83,8 @@ size_t keep_list(pid_t *keep);
 /* Le premier enfant de `parent` trouvé dans /proc, 0 si aucun. */
 pid_t child_of(pid_t parent);
 
+/* Ce qui suit « ) » dans /proc/<pid>/stat (lu dans buf), NULL si illisible. */
+const char *proc_stat(const char *pid, char *buf, size_t size);
 long user_tasks(void);
 long system_tasks(void);
 long process_threads(pid_t pid);

@@ -15,25 +15,16 @@
 /* Dans le bac à sable, `pid` est le relais : on mesure le programme. */
 double td6_cpu_seconds(pid_t pid)
 {
-    char path[64], buf[1024], *p;
+    char id[24], buf[1024];
+    const char *after;
     unsigned long long utime = 0, stime = 0;
     long ticks = sysconf(_SC_CLK_TCK);
-    int fd;
-    ssize_t len;
 
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)sandbox_program_pid(pid));
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    len = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (len <= 0)
-        return -1;
-    buf[len] = '\0';
+    snprintf(id, sizeof id, "%ld", (long)sandbox_program_pid(pid));
+    after = proc_stat(id, buf, sizeof buf);
     /* Après « ) » : état, puis 10 champs, puis utime et stime (14e et 15e). */
-    p = strrchr(buf, ')');
-    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                            &utime, &stime) != 2)
+    if (after == NULL || sscanf(after, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                                &utime, &stime) != 2)
         return -1;
     return (double)(utime + stime) / (double)(ticks > 0 ? ticks : 100);
 }

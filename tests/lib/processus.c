@@ -41,6 +41,38 @@ void become_subreaper(void)
     done = true;
 }
 
+/* Lit /proc/<pid>/stat dans buf et renvoie ce qui suit la dernière « ) »
+ * (« pid (nom) état ppid ... » : le nom peut contenir des espaces et des
+ * parenthèses, on repart donc de la dernière), NULL si illisible. Après
+ * « ) » commence le 3e champ (l'état). */
+const char *proc_stat(const char *pid, char *buf, size_t size)
+{
+    char path[300], *close_paren;
+    ssize_t len;
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    len = read(fd, buf, size - 1);
+    close(fd);
+    if (len <= 0)
+        return NULL;
+    buf[len] = '\0';
+    close_paren = strrchr(buf, ')');
+    return close_paren != NULL ? close_paren + 1 : NULL;
+}
+
+/* Le champ n (numérotation de proc(5), n ≥ 3) de ce que renvoie proc_stat,
+ * lu comme un entier ; `otherwise` si absent. */
+static long stat_field(const char *after, int n, long otherwise)
+{
+    for (int field = 3; after != NULL && field < n; field++)
+        after = strchr(after + 1, ' ');
+    return after != NULL ? atol(after + 1) : otherwise;
+}
+
 typedef struct {
     pid_t pid, ppid;
     char state;
@@ -58,31 +90,18 @@ static size_t proc_snapshot(proc_entry **list)
     if (d == NULL)
         return 0;
     while ((e = readdir(d)) != NULL) {
-        char path[300], buf[512], *close_paren;
-        int fd;
-        ssize_t len;
+        char buf[512];
+        const char *after;
+        unsigned long long utime = 0, stime = 0;
         int ppid;
         char state;
 
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        len = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (len <= 0)
-            continue;
-        buf[len] = '\0';
-        /* « pid (nom) état ppid ... » : le nom peut contenir des espaces et
-         * des parenthèses, on repart de la dernière. */
-        unsigned long long utime = 0, stime = 0;
-
-        close_paren = strrchr(buf, ')');
         /* Après « ) » : état, ppid, puis 9 champs, puis utime et stime. */
-        if (close_paren == NULL ||
-            sscanf(close_paren + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+        after = proc_stat(e->d_name, buf, sizeof buf);
+        if (after == NULL ||
+            sscanf(after, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
                    &state, &ppid, &utime, &stime) < 2)
             continue;
         if (n == cap) {
@@ -149,21 +168,11 @@ static size_t mark_descendants(const proc_entry *all, size_t n, bool *in_tree, p
 /* Le parent de `pid` lu dans /proc/pid/stat, -1 s'il a disparu. */
 static pid_t parent_of(const char *pid)
 {
-    char path[300], buf[512], *close_paren;
-    int fd, ppid;
-    ssize_t len;
+    char buf[512];
+    const char *after = proc_stat(pid, buf, sizeof buf);
+    int ppid;
 
-    snprintf(path, sizeof path, "/proc/%s/stat", pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    len = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (len <= 0)
-        return -1;
-    buf[len] = '\0';
-    close_paren = strrchr(buf, ')');
-    if (close_paren == NULL || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+    if (after == NULL || sscanf(after, " %*c %d", &ppid) != 1)
         return -1;
     return (pid_t)ppid;
 }
@@ -310,31 +319,16 @@ long user_tasks(void)
     if (d == NULL)
         return -1;
     while ((e = readdir(d)) != NULL) {
-        char path[300], buf[512], *p;
+        char path[300], buf[512];
         struct stat st;
-        int fd, field;
-        ssize_t len;
 
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
         snprintf(path, sizeof path, "/proc/%s", e->d_name);
         if (stat(path, &st) != 0 || st.st_uid != uid)
             continue;
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        len = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (len <= 0)
-            continue;
-        buf[len] = '\0';
-        p = strrchr(buf, ')');
-        /* Le 20e champ de stat est le nombre de threads ; après « ) » on
-         * est au 3e. */
-        for (field = 3; p != NULL && field < 20; field++)
-            p = strchr(p + 1, ' ');
-        tasks += p != NULL ? atol(p + 1) : 1;
+        /* Le 20e champ de stat est le nombre de threads. */
+        tasks += stat_field(proc_stat(e->d_name, buf, sizeof buf), 20, 1);
     }
     closedir(d);
     return tasks;
@@ -352,23 +346,10 @@ long system_tasks(void)
  * illisible. */
 long process_threads(pid_t pid)
 {
-    char path[64], buf[512], *p;
-    int fd, field;
-    ssize_t len;
+    char id[24], buf[512];
 
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    len = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (len <= 0)
-        return 0;
-    buf[len] = '\0';
-    p = strrchr(buf, ')');
-    for (field = 3; p != NULL && field < 20; field++)
-        p = strchr(p + 1, ' ');
-    return p != NULL ? atol(p + 1) : 0;
+    snprintf(id, sizeof id, "%d", (int)pid);
+    return stat_field(proc_stat(id, buf, sizeof buf), 20, 0);
 }
 
 int max_processes(void)
