@@ -9,7 +9,7 @@
  *
  * Construction et lancement :
  *     make serveur            (construit puis lance au premier plan)
- *     build/serveur/serveur [-p PORT] [-l LATENCE_MS] [-a ADRESSE] [-v]
+ *     build/serveur/serveur [-p PORT] [-l LATENCE_MS] [-r N] [-a ADRESSE] [-v]
  * Par défaut : port 8606, latence 50 ms, adresse 127.0.0.1. Le port 0 prend
  * un port libre quelconque. La première ligne écrite sur la sortie standard
  * est exactement l'URL de base (par exemple http://127.0.0.1:8606) : les
@@ -33,7 +33,8 @@
  *   {"requetes": R, "connexions": C, "pic_en_vol": P, "en_vol": E,
  *    "chemins": {"/jython": a, "/dice": b, "/xkcd": c, "/images": d,
  *                "autres": e}, "latence_ms": L, "horloge_ms": H,
- *    "premiere_ms": F, "derniere_ms": D, "attente_connexion_max_ms": A}
+ *    "premiere_ms": F, "derniere_ms": D, "attente_connexion_max_ms": A,
+ *    "rendez_vous": V}
  *   - requetes : requêtes reçues (toutes sauf /stats et /reset), comptées
  *     dès leur arrivée ;
  *   - connexions : connexions TCP qui ont porté au moins une requête comptée
@@ -50,6 +51,21 @@
  *   retard sur la page qui l'a demandée, une requête écrite longtemps après
  *   sa connexion), que les tests comparent à la latence avec une large marge.
  * /reset remet tout à zéro sauf en_vol (le pic repart de en_vol).
+ *
+ * ## Le rendez-vous (-r N), pour des tests qui ne dépendent pas de la charge
+ *
+ * « Le serveur a vu 160 requêtes en vol ensemble » ne doit pas dépendre de
+ * la vitesse de la machine : sur une machine très chargée, un programme
+ * juste peut mettre plus d'une latence à envoyer ses 160 requêtes, et les
+ * premières seraient déjà servies. Avec -r N, chaque requête comptée attend,
+ * avant sa latence, que N requêtes soient en vol en même temps : le
+ * rendez-vous est alors « formé » (pic_en_vol vaut au moins N, à coup sûr)
+ * et toutes repartent. Un programme qui n'envoie jamais N requêtes ensemble
+ * (séquentiel, pool trop petit) ne le forme jamais : au bout de
+ * RENDEZ_VOUS_MAX_S secondes d'attente, le rendez-vous est « manqué » et
+ * le serveur sert ensuite normalement ; le pic reste ce que le programme a fait. Le
+ * verdict ne dépend donc que du programme. /stats dit « rendez_vous » :
+ * 0 (pas demandé ou en cours), 1 (formé), -1 (manqué) ; /reset le relance.
  *
  * ## Identifiants spéciaux
  *
@@ -102,6 +118,7 @@
 #define LATENCE_PAR_DEFAUT 50       /* millisecondes */
 #define LATENCE_MAX 3600000UL       /* une heure : au-delà, c'est une erreur */
 #define ATTENTE_LENTE_MS 30000UL    /* attente supplémentaire du cas 9005 */
+#define RENDEZ_VOUS_MAX_S 15        /* au-delà, le rendez-vous (-r) est manqué */
 #define TRANCHE_MS 100              /* on vérifie le client toutes les 100 ms */
 #define LIMITE_CONNEXIONS 1000
 #define DELAI_INACTIVITE_S 60       /* connexion keep-alive muette : fermée */
@@ -123,6 +140,7 @@
 struct config {
     uint16_t port;
     unsigned long latence_ms;
+    unsigned long rendez_vous;         /* -r N : 0 si pas de rendez-vous */
     const char *adresse;
     bool verbeux;
     struct sockaddr_storage sockaddr;  /* adresse d'écoute, déjà convertie */
@@ -207,6 +225,10 @@ static struct {
     pthread_mutex_t verrou;
     pthread_cond_t reveil;
     bool demande;
+    /* Le rendez-vous (-r) : 0 en cours, 1 formé, -1 manqué. Sous ce même
+     * verrou, avec la même variable de condition : le réveil qui annonce
+     * l'arrêt annonce aussi le rendez-vous formé. */
+    int rendez_vous;
 } g_arret = { .verrou = PTHREAD_MUTEX_INITIALIZER };
 
 /* Pages du cours, construites une fois au démarrage (donc avant les threads)
@@ -350,6 +372,25 @@ static enum chemin classer(const char *url)
     return CHEMIN_AUTRES;
 }
 
+/* Change l'état du rendez-vous et réveille ceux qui l'attendent (formé :
+ * une fois pour toutes jusqu'au prochain /reset ; manqué : de même). */
+static void rendez_vous_fixer(int etat)
+{
+    pthread_mutex_lock(&g_arret.verrou);
+    if (etat == 0 || g_arret.rendez_vous == 0)
+        g_arret.rendez_vous = etat;
+    pthread_cond_broadcast(&g_arret.reveil);
+    pthread_mutex_unlock(&g_arret.verrou);
+}
+
+static int rendez_vous_etat(void)
+{
+    pthread_mutex_lock(&g_arret.verrou);
+    int etat = g_arret.rendez_vous;
+    pthread_mutex_unlock(&g_arret.verrou);
+    return etat;
+}
+
 /* Lit le contexte de la connexion TCP qui porte la requête. */
 static struct contexte_connexion *contexte_de(struct MHD_Connection *conn)
 {
@@ -379,6 +420,7 @@ static void stats_arrivee(struct MHD_Connection *conn, enum chemin chemin)
     g_stats.c.en_vol++;
     if (g_stats.c.en_vol > g_stats.c.pic_en_vol)
         g_stats.c.pic_en_vol = g_stats.c.en_vol;
+    bool forme = g_config.rendez_vous > 0 && g_stats.c.en_vol >= g_config.rendez_vous;
     /* Première requête comptée sur cette connexion depuis le dernier
      * /reset : c'est une connexion de plus. */
     if (ctx != NULL && ctx->generation_comptee != g_stats.generation) {
@@ -386,6 +428,8 @@ static void stats_arrivee(struct MHD_Connection *conn, enum chemin chemin)
         g_stats.c.connexions++;
     }
     pthread_mutex_unlock(&g_stats.verrou);
+    if (forme)
+        rendez_vous_fixer(1);
 }
 
 /* Fin d'une requête comptée, quelle qu'en soit la raison (réponse envoyée,
@@ -410,6 +454,7 @@ static void stats_remettre_a_zero(void)
     g_stats.c.attente_connexion_max_ms = 0;
     g_stats.generation++;
     pthread_mutex_unlock(&g_stats.verrou);
+    rendez_vous_fixer(0);
 }
 
 /* Copie cohérente des compteurs, prise sous le verrou. */
@@ -434,12 +479,12 @@ static int stats_en_json(char *tampon, size_t taille)
         "\"en_vol\": %lu, \"chemins\": {\"%s\": %lu, \"%s\": %lu, "
         "\"%s\": %lu, \"%s\": %lu, \"%s\": %lu}, \"latence_ms\": %lu, "
         "\"horloge_ms\": %.3f, \"premiere_ms\": %.3f, \"derniere_ms\": %.3f, "
-        "\"attente_connexion_max_ms\": %.3f}\n",
+        "\"attente_connexion_max_ms\": %.3f, \"rendez_vous\": %d}\n",
         s.requetes, s.connexions, s.pic_en_vol, s.en_vol,
         g_noms_chemins[0], s.par_chemin[0], g_noms_chemins[1], s.par_chemin[1],
         g_noms_chemins[2], s.par_chemin[2], g_noms_chemins[3], s.par_chemin[3],
         g_noms_chemins[4], s.par_chemin[4], g_config.latence_ms, horloge_ms(),
-        s.premiere_ms, s.derniere_ms, s.attente_connexion_max_ms);
+        s.premiere_ms, s.derniere_ms, s.attente_connexion_max_ms, rendez_vous_etat());
 }
 
 /* ======================================================================== */
@@ -513,6 +558,38 @@ static bool attendre(struct MHD_Connection *conn, unsigned long ms)
         clock_gettime(CLOCK_MONOTONIC, &maintenant);
         if (avant(&maintenant, &fin) && client_parti(conn))
             return false;
+    }
+    return true;
+}
+
+/* Le rendez-vous (-r N, voir en tête) : attend qu'il soit formé, au plus
+ * RENDEZ_VOUS_MAX_S secondes ; passé ce délai, il est manqué pour tout le monde.
+ * Renvoie false si l'attente est abandonnée (arrêt, client parti). */
+static bool attendre_rendez_vous(struct MHD_Connection *conn)
+{
+    struct timespec maintenant, fin;
+
+    if (g_config.rendez_vous == 0)
+        return true;
+    clock_gettime(CLOCK_MONOTONIC, &maintenant);
+    fin = instant_plus(maintenant, RENDEZ_VOUS_MAX_S * 1000UL);
+    while (rendez_vous_etat() == 0) {
+        if (!avant(&maintenant, &fin)) {
+            rendez_vous_fixer(-1);
+            break;
+        }
+        /* Réveillé par le rendez-vous formé (broadcast) ou par tranches,
+         * pour voir si le client est encore là. */
+        struct timespec tranche = instant_plus(maintenant, TRANCHE_MS);
+        pthread_mutex_lock(&g_arret.verrou);
+        if (g_arret.rendez_vous == 0 && !g_arret.demande)
+            pthread_cond_timedwait(&g_arret.reveil, &g_arret.verrou,
+                                   avant(&fin, &tranche) ? &fin : &tranche);
+        bool arret = g_arret.demande;
+        pthread_mutex_unlock(&g_arret.verrou);
+        if (arret || client_parti(conn))
+            return false;
+        clock_gettime(CLOCK_MONOTONIC, &maintenant);
     }
     return true;
 }
@@ -865,7 +942,7 @@ static enum MHD_Result gerer_requete(void *cls, struct MHD_Connection *conn,
     }
     if (*con_cls == &g_marque_interne)
         return servir_interne(&rq);
-    if (!attendre(conn, g_config.latence_ms))
+    if (!attendre_rendez_vous(conn) || !attendre(conn, g_config.latence_ms))
         return abandonner(&rq);
     return servir_contenu(&rq);
 }
@@ -916,16 +993,18 @@ static void journal_mhd(void *cls, const char *format, va_list args)
 /* Les règles communes à tous les programmes du TD (commun/ligne.h) :
  * -h/--help sur la sortie standard, erreurs en français, code 2. */
 static const td6_command_line LIGNE_DE_COMMANDE = {
-    .usage = "[-p PORT] [-l LATENCE_MS] [-a ADRESSE] [-v]",
+    .usage = "[-p PORT] [-l LATENCE_MS] [-r N] [-a ADRESSE] [-v]",
     .help = "Le serveur local qui remplace Internet pendant le TD (voir /stats).\n"
             "  -p PORT        port d'écoute, de 0 à 65535 (" TD6_TEXT(PORT_PAR_DEFAUT)
             " par défaut ; 0 : un port libre)\n"
             "  -l LATENCE_MS  attente avant chaque réponse, en ms (" TD6_TEXT(LATENCE_PAR_DEFAUT)
             " par défaut)\n"
+            "  -r N           rendez-vous : chaque réponse attend d'abord que N requêtes\n"
+            "                 soient en vol ensemble (" TD6_TEXT(RENDEZ_VOUS_MAX_S) " s au plus ; pour les tests)\n"
             "  -a ADRESSE     adresse IP d'écoute (127.0.0.1 par défaut)\n"
             "  -v             affiche chaque requête\n"
             "  -h, --help     affiche cette aide\n",
-    .shortopts = "p:l:a:v",
+    .shortopts = "p:l:r:a:v",
 };
 
 /* Convertit l'adresse (IPv4 ou IPv6, numérique) en sockaddr. */
@@ -957,6 +1036,9 @@ static void lire_options(int argc, char **argv)
             break;
         case 'l':
             g_config.latence_ms = (unsigned long) td6_cli_long("-l", optarg, 0, LATENCE_MAX);
+            break;
+        case 'r':
+            g_config.rendez_vous = (unsigned long) td6_cli_long("-r", optarg, 0, LIMITE_CONNEXIONS);
             break;
         case 'a':
             g_config.adresse = optarg;

@@ -54,9 +54,14 @@ static bool read_line(int fd, char *line, size_t size, double timeout)
 
 void td6_server_start(int latency_ms)
 {
+    td6_server_start_rendezvous(latency_ms, 0);
+}
+
+void td6_server_start_rendezvous(int latency_ms, int rendezvous)
+{
     const char *bin = getenv("TD6_SERVER_BIN");
     pid_t parent = getpid();
-    char latency[32];
+    char latency[32], meeting[32];
     int fds[2];
 
     if (bin == NULL)
@@ -64,6 +69,7 @@ void td6_server_start(int latency_ms)
     ck_assert_msg(access(bin, X_OK) == 0,
                   "Serveur de test introuvable (%s) : lancez « make » d'abord.", bin);
     snprintf(latency, sizeof latency, "%d", latency_ms);
+    snprintf(meeting, sizeof meeting, "%d", rendezvous);
     become_subreaper();
     ck_assert_msg(pipe2(fds, O_CLOEXEC) == 0, "pipe : %s", strerror(errno));
     server_pid = fork();
@@ -75,7 +81,7 @@ void td6_server_start(int latency_ms)
         dup2(null, STDIN_FILENO);
         if (getenv("TD6_SERVER_VERBOSE") == NULL)
             dup2(null, STDERR_FILENO);
-        execl(bin, bin, "-p", "0", "-l", latency, (char *)NULL);
+        execl(bin, bin, "-p", "0", "-l", latency, "-r", meeting, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);

@@ -79,6 +79,14 @@ double td6_scaled(double seconds);
  * serveur ne démarre pas. */
 void td6_server_start(int latency_ms);
 
+/* Le même, avec un rendez-vous (serveur -r, voir serveur/serveur.c) :
+ * aucune réponse ne part avant que `rendezvous` requêtes soient en vol
+ * ensemble (ou 15 s d'attente vaine). Un test du pic ne dépend alors plus
+ * de la charge de la machine : un programme qui envoie bien N requêtes
+ * ensemble atteint le pic N à coup sûr, même lentement ; un programme qui
+ * ne le fait pas ne l'atteint jamais. */
+void td6_server_start_rendezvous(int latency_ms, int rendezvous);
+
 /* URL de base du serveur démarré, ex. "http://127.0.0.1:43125". */
 const char *td6_server_url(void);
 
