@@ -16,6 +16,11 @@
 
 #define PROG "asynchrone"
 
+/* Le conseil des tests qui attendent le code de sortie 1. */
+#define FAILURES_COUNTED                                                                    \
+    " Les échecs sont-ils comptés ? finish_transfer renvoie ce que dit download_site, "    \
+    "collect_finished additionne les échecs, et main en fait le code de sortie."
+
 /* Une latence faible suffit quand seul le résultat compte. */
 #define FAST_MS 2
 
@@ -159,7 +164,7 @@ static void test_url_en_echec(void)
                   "et le code HTTP se lit avec CURLINFO_RESPONSE_CODE. stderr : « %.300s »",
                   r.err);
     ck_assert_msg(r.status == 1, "Une URL au moins a échoué : code de sortie 1 attendu, "
-                  "lu %d.", r.status);
+                  "lu %d.%s", r.status, FAILURES_COUNTED);
     td6_result_free(&r);
 }
 
@@ -181,7 +186,8 @@ static void test_delai_depasse(void)
                   "($TD6_TIMEOUT_MS, ici 300 ms : CURLOPT_TIMEOUT_MS = td6_timeout_ms() sur "
                   "chaque poignée) ; stderr : « %.300s »", r.err);
     check_reads_any_order(PROG, &r, reads, 1, 2);
-    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
+    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.%s", r.status,
+                  FAILURES_COUNTED);
     td6_result_free(&r);
 }
 
@@ -200,8 +206,8 @@ static void test_serveur_absent(void)
                   "son URL (%zu /jython et %zu /dice trouvés). stderr : « %.300s »",
                   td6_count(r.err, "http://127.0.0.1:1/jython"),
                   td6_count(r.err, "http://127.0.0.1:1/dice"), r.err);
-    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
-                  r.status);
+    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.%s",
+                  r.status, FAILURES_COUNTED);
     td6_result_free(&r);
 }
 
