@@ -32,8 +32,9 @@
 #include "commun.h"
 #include "ligne.h"
 #include "signaux.h"
+#include "transferts.h"
 
-/* Limite de -m (td6_parse_count refuse au-delà). */
+/* Limite de -m (td6_cli_long refuse au-delà). */
 #define MAX_CONNECTIONS 10000
 
 /* Une tâche : tout ce qu'on sait d'un téléchargement. Le programme n'a
@@ -41,20 +42,9 @@
 typedef struct {
     const char *url;
     CURL *easy;        /* sa poignée ; NULL une fois le téléchargement fini */
-    size_t received;   /* octets reçus jusqu'ici */
+    size_t received;   /* octets reçus jusqu'ici (compté par libcurl) */
     double begin;      /* pour td6_trace */
 } transfer;
-
-/* libcurl appelle cette fonction à chaque morceau de réponse reçu, pour
- * n'importe laquelle des tâches : `userdata` dit laquelle. */
-static size_t count_bytes(char *data, size_t size, size_t nmemb, void *userdata)
-{
-    transfer *t = userdata;
-
-    (void)data;
-    t->received += size * nmemb;
-    return size * nmemb;
-}
 
 /* Crée la poignée d'une tâche, prête à partir (l'équivalent de
  * asyncio.ensure_future : la tâche existe, elle ne tourne pas encore).
@@ -64,41 +54,13 @@ static int prepare_transfer(transfer *t, const char *url)
     t->url = url;
     t->received = 0;
     t->begin = td6_now();
-    t->easy = curl_easy_init();
-    if (t->easy == NULL) {
-        fprintf(stderr, "Échec de %s : curl_easy_init a échoué\n", url);
+    /* Réglée comme au chapitre 01 (voir transferts.h) : URL, octets
+     * comptés dans t->received, délai. */
+    t->easy = new_download(url, &t->received);
+    if (t->easy == NULL)
         return -1;
-    }
-    curl_easy_setopt(t->easy, CURLOPT_URL, url);
-    curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, count_bytes);
-    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, td6_timeout_ms());
-    /* Pas de signaux : sans cette option, libcurl installe puis retire un
-     * gestionnaire de SIGPIPE à chaque appel : des milliers d'appels
-     * système pour rien avec 160 URL. SIGPIPE est ignoré une fois pour
-     * toutes dans main. */
-    curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
     /* Attacher la tâche à sa poignée, pour la retrouver quand elle finit. */
     curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-    return 0;
-}
-
-/* Une tâche est finie : affiche son résultat, comme download_site.
- * Renvoie 0 si la page est lue, -1 sinon (après l'avoir dit sur stderr). */
-static int download_site(const transfer *t, CURLcode rc)
-{
-    long status = 0;
-
-    if (rc != CURLE_OK) {
-        fprintf(stderr, "Échec de %s : %s\n", t->url, td6_curl_error(rc));
-        return -1;
-    }
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 400) {
-        fprintf(stderr, "Échec de %s : le serveur a répondu %ld\n", t->url, status);
-        return -1;
-    }
-    printf("Read %zu from %s\n", t->received, t->url);
     return 0;
 }
 
@@ -112,7 +74,7 @@ static int finish_transfer(CURLM *multi, CURLMsg *msg)
     /* Retrouver la tâche attachée à la poignée (CURLOPT_PRIVATE). */
     curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
     /* Afficher son résultat : msg->data.result est celui de CETTE tâche. */
-    rc = download_site(t, msg->data.result);
+    rc = download_site(t->url, t->easy, t->received, msg->data.result);
     /* (Un échec n'arrête pas les autres : c'est le return_exceptions=True
      * de gather.) Pour make images, sans effet si TD6_TRACE n'est pas défini : */
     td6_trace("attente", t->url, t->begin, td6_now());

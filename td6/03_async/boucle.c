@@ -14,6 +14,8 @@
  * libcurl a aussi besoin d'un minuteur (CURLMOPT_TIMERFUNCTION) : pour
  * démarrer les tâches et pour les délais dépassés. Un seul thread, aucun
  * verrou : une tâche n'est jamais interrompue au milieu de son travail.
+ * Ce fichier est la boucle ; les tâches et la liste d'attente elles-mêmes
+ * sont tenues par taches.c, le réglage des poignées par transferts.c.
  *
  * Construire et lancer :
  *     make run EXO=03 PROG=boucle SRC=solutions
@@ -32,100 +34,20 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "commun.h"
 #include "ligne.h"
 #include "signaux.h"
-
-/* Les états d'une tâche, dans l'ordre où elle les traverse. */
-enum state { NEW, READY, WAITING, DONE };
-static const char *const STATE_NAMES[] = { "nouvelle", "prête", "en attente", "terminée" };
-
-/* Une tâche : un téléchargement. Un seul thread : rien n'est partagé entre
- * threads dans ce programme. */
-typedef struct {
-    size_t number;     /* 1, 2, ... dans l'ordre de la liste d'URL */
-    const char *url;
-    CURL *easy;        /* NULL une fois la tâche finie */
-    size_t received;
-    double begin;      /* pour td6_trace */
-    enum state state;
-} transfer;
-
-/* Une socket de la liste d'attente. */
-typedef struct {
-    curl_socket_t fd;
-    short events;      /* ce qu'on attend : POLLIN, POLLOUT ou les deux */
-    transfer *owner;   /* la tâche qui attend (NULL : une connexion interne) */
-} watch;
+#include "taches.h"   /* les tâches, la liste d'attente (pas la leçon) */
 
 /* Tout l'état de la boucle. */
 typedef struct {
     CURLM *multi;
-    watch *waiting;    /* la liste d'attente */
-    size_t n_waiting, capacity;
-    double deadline;   /* échéance du minuteur de libcurl (< 0 : aucune) */
-    int running;       /* tâches pas encore finies, selon libcurl */
-    size_t turns;      /* tours de boucle, pour le bilan */
+    watch_list waiting; /* la liste d'attente (taches.h) */
+    double deadline;    /* échéance du minuteur de libcurl (< 0 : aucune) */
+    int running;        /* tâches pas encore finies, selon libcurl */
+    size_t turns;       /* tours de boucle, pour le bilan */
 } event_loop;
-
-/* Fait passer une tâche dans un nouvel état, et le dit sur stderr. */
-static void set_state(transfer *t, enum state next)
-{
-    if (t == NULL || t->state == next)
-        return;
-    fprintf(stderr, "tâche %zu (%s) : %s -> %s\n", t->number, t->url,
-            STATE_NAMES[t->state], STATE_NAMES[next]);
-    t->state = next;
-}
-
-static size_t count_bytes(char *data, size_t size, size_t nmemb, void *userdata)
-{
-    transfer *t = userdata;
-
-    (void)data;
-    t->received += size * nmemb;
-    return size * nmemb;
-}
-
-/* ---- La liste d'attente -------------------------------------------------- */
-
-static watch *find_watch(event_loop *loop, curl_socket_t fd)
-{
-    for (size_t i = 0; i < loop->n_waiting; i++)
-        if (loop->waiting[i].fd == fd)
-            return &loop->waiting[i];
-    return NULL;
-}
-
-/* Ajoute la socket à la liste d'attente, ou met à jour ce qu'on y attend. */
-static void watch_socket(event_loop *loop, curl_socket_t fd, short events, transfer *owner)
-{
-    watch *w = find_watch(loop, fd);
-
-    if (w == NULL) {
-        if (loop->n_waiting == loop->capacity) {
-            loop->capacity = loop->capacity * 2 + 16;
-            loop->waiting = realloc(loop->waiting, loop->capacity * sizeof *loop->waiting);
-            if (loop->waiting == NULL)
-                td6_die(__FILE__, __LINE__, "realloc", ENOMEM);
-        }
-        w = &loop->waiting[loop->n_waiting++];
-        w->fd = fd;
-    }
-    w->events = events;
-    w->owner = owner;
-}
-
-/* Retire la socket de la liste (la dernière prend sa place). */
-static void unwatch_socket(event_loop *loop, curl_socket_t fd)
-{
-    watch *w = find_watch(loop, fd);
-
-    if (w != NULL)
-        *w = loop->waiting[--loop->n_waiting];
-}
 
 /* ---- Les deux fonctions que libcurl appelle ------------------------------ */
 
@@ -139,15 +61,13 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
     (void)socketp;
     /* TODO: Surveiller la socket pour ce que libcurl demande, ou l'oublier. */
     /*       (what dit quoi faire : oublier la socket, ou la surveiller en lecture, en */
-    /*       écriture ou les deux, avec ses drapeaux poll() ; watch_socket et unwatch_socket */
-    /*       tiennent la liste ; la tâche se retrouve comme dans asynchrone.c) */
+    /*       écriture ou les deux, avec ses drapeaux poll() ; watch_socket et unwatch_socket, */
+    /*       dans taches.h, tiennent la liste ; la tâche se retrouve comme dans asynchrone.c) */
     (void)easy;
     (void)fd;
     (void)what;
     (void)loop;
     (void)t;
-    (void)watch_socket;
-    (void)unwatch_socket;
     return 0;
 }
 
@@ -167,82 +87,20 @@ static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 
 /* ---- La boucle ------------------------------------------------------------ */
 
-/* Délai à donner à poll() : jusqu'à l'échéance du minuteur, 1 s au plus. */
-static int poll_timeout_ms(const event_loop *loop)
-{
-    double left;
-
-    if (loop->deadline < 0)
-        return 1000;
-    left = (loop->deadline - td6_now()) * 1000.0;
-    if (left <= 0)
-        return 0;
-    return left > 1000 ? 1000 : (int)left + 1;
-}
-
-/* Ce que poll() a vu sur une socket, traduit pour curl_multi_socket_action. */
-static int socket_flags(short revents)
-{
-    return (revents & (POLLIN | POLLHUP) ? CURL_CSELECT_IN : 0) |
-           (revents & POLLOUT ? CURL_CSELECT_OUT : 0) |
-           (revents & (POLLERR | POLLNVAL) ? CURL_CSELECT_ERR : 0);
-}
-
-/* Affiche le résultat d'une tâche finie ; 0 si la page est lue, -1 sinon. */
-static int download_site(transfer *t, CURLcode rc)
-{
-    long status = 0;
-
-    if (rc != CURLE_OK) {
-        fprintf(stderr, "Échec de %s : %s\n", t->url, td6_curl_error(rc));
-        return -1;
-    }
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 400) {
-        fprintf(stderr, "Échec de %s : le serveur a répondu %ld\n", t->url, status);
-        return -1;
-    }
-    printf("Read %zu from %s\n", t->received, t->url);
-    return 0;
-}
-
-/* Traite les tâches finies depuis le dernier appel ; renvoie les échecs. */
-static int collect_finished(event_loop *loop)
-{
-    int failures = 0, left;
-    CURLMsg *msg;
-
-    while ((msg = curl_multi_info_read(loop->multi, &left)) != NULL) {
-        transfer *t = NULL;
-
-        if (msg->msg != CURLMSG_DONE)
-            continue;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-        set_state(t, DONE);
-        if (download_site(t, msg->data.result) != 0)
-            failures++;
-        td6_trace("attente", t->url, t->begin, td6_now());
-        curl_multi_remove_handle(loop->multi, t->easy);
-        curl_easy_cleanup(t->easy);
-        t->easy = NULL;
-    }
-    return failures;
-}
-
 /* Un tour de boucle : attendre, puis rendre la main aux tâches prêtes.
  * Renvoie -1 si poll() ou libcurl échoue. */
 static int run_one_turn(event_loop *loop)
 {
-    size_t n = loop->n_waiting, n_ready = 0;
+    size_t n = loop->waiting.count, n_ready = 0;
     struct pollfd *fds = Calloc(n + 1, sizeof *fds);
     int rc = 0;
 
     for (size_t i = 0; i < n; i++) {
-        fds[i].fd = loop->waiting[i].fd;
-        fds[i].events = loop->waiting[i].events;
+        fds[i].fd = loop->waiting.items[i].fd;
+        fds[i].events = loop->waiting.items[i].events;
     }
     /* Dormir jusqu'à ce qu'une socket soit prête ou que le minuteur expire. */
-    if (poll(fds, n, poll_timeout_ms(loop)) < 0 && errno != EINTR) {
+    if (poll(fds, n, poll_timeout_ms(loop->deadline)) < 0 && errno != EINTR) {
         perror("poll");
         rc = -1;
         goto out_free_fds;
@@ -251,17 +109,16 @@ static int run_one_turn(event_loop *loop)
     for (size_t i = 0; i < n; i++) {
         if (fds[i].revents == 0)
             continue;
-        watch *w = find_watch(loop, fds[i].fd);
+        watch *w = find_watch(&loop->waiting, fds[i].fd);
         set_state(w != NULL ? w->owner : NULL, READY);
         fds[n_ready++] = fds[i];
     }
     /* TODO: Rendre la main à chaque tâche prête : elle avance jusqu'à devoir attendre. */
     /*       (curl_multi_socket_action, une fois par socket prête, avec ce que poll() y a vu */
-    /*       (socket_flags le traduit) ; rc = -1 si libcurl échoue) */
+    /*       (socket_flags, dans taches.h, le traduit) ; rc = -1 si libcurl échoue) */
     /* TODO: Minuteur échu : libcurl démarre des tâches ou constate des délais dépassés. */
     /*       (s'il y a une échéance et qu'elle est passée : l'effacer d'abord, libcurl en */
     /*       reposera une ; puis curl_multi_socket_action sur la « socket » du minuteur) */
-    (void)socket_flags;
 out_free_fds:
     free(fds);
     return rc;
@@ -271,8 +128,8 @@ out_free_fds:
  * liste d'attente. */
 static void back_to_waiting(event_loop *loop)
 {
-    for (size_t i = 0; i < loop->n_waiting; i++) {
-        transfer *t = loop->waiting[i].owner;
+    for (size_t i = 0; i < loop->waiting.count; i++) {
+        transfer *t = loop->waiting.items[i].owner;
 
         if (t != NULL && t->state != DONE && t->easy != NULL)
             set_state(t, WAITING);
@@ -288,7 +145,7 @@ static int run_event_loop(event_loop *loop)
     while (loop->running > 0) {
         /* Ni socket à surveiller ni minuteur : plus rien ne réveillerait la
          * boucle (libcurl n'est-il pas branché sur elle ?). */
-        if (loop->n_waiting == 0 && loop->deadline < 0) {
+        if (loop->waiting.count == 0 && loop->deadline < 0) {
             fprintf(stderr, "Boucle bloquée : %d tâches en cours, mais ni socket à "
                     "surveiller ni minuteur.\n", loop->running);
             return failures + loop->running;
@@ -298,41 +155,13 @@ static int run_event_loop(event_loop *loop)
             fprintf(stderr, "La boucle d'événements a échoué : arrêt.\n");
             return failures + 1;
         }
-        failures += collect_finished(loop);
+        failures += collect_finished(loop->multi);
         back_to_waiting(loop);
     }
     return failures;
 }
 
-/* Crée la tâche n° i+1 et la confie à la boucle ; -1 si impossible. */
-static int add_transfer(event_loop *loop, transfer *t, size_t i, const char *url)
-{
-    t->number = i + 1;
-    t->url = url;
-    t->state = NEW;
-    t->begin = td6_now();
-    t->easy = curl_easy_init();
-    if (t->easy == NULL) {
-        fprintf(stderr, "Échec de %s : curl_easy_init a échoué\n", url);
-        return -1;
-    }
-    curl_easy_setopt(t->easy, CURLOPT_URL, url);
-    curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, count_bytes);
-    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, td6_timeout_ms());
-    /* Pas de signaux : sans cette option, libcurl installe puis retire un
-     * gestionnaire de SIGPIPE à chaque appel : des milliers d'appels
-     * système pour rien avec 160 URL. SIGPIPE est ignoré une fois pour
-     * toutes dans main. */
-    curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-    curl_multi_add_handle(loop->multi, t->easy);
-    /* Une tâche neuve a du travail à faire : elle est prête. */
-    set_state(t, READY);
-    loop->running++;
-    return 0;
-}
-
+/* Lance tous les téléchargements ensemble ; renvoie le nombre d'échecs. */
 static int download_all_sites(const url_list *sites)
 {
     transfer *transfers = Calloc(sites->count, sizeof *transfers);
@@ -350,20 +179,19 @@ static int download_all_sites(const url_list *sites)
     /*       on_timer, et pour chacune la donnée qu'elle recevra : la boucle) */
     (void)on_socket;
     (void)on_timer;
-    for (size_t i = 0; i < sites->count; i++)
-        if (add_transfer(&loop, &transfers[i], i, sites->urls[i]) != 0)
+    /* Créer les tâches et les confier toutes à libcurl avant la boucle. */
+    for (size_t i = 0; i < sites->count; i++) {
+        if (add_transfer(loop.multi, &transfers[i], i + 1, sites->urls[i]) != 0)
             failures++;
+        else
+            loop.running++;
+    }
     failures += run_event_loop(&loop);
     fprintf(stderr, "La boucle a fait %zu tours pour %zu tâches.\n", loop.turns, sites->count);
     /* Il ne reste des poignées que si la boucle s'est arrêtée en erreur. */
-    for (size_t i = 0; i < sites->count; i++) {
-        if (transfers[i].easy != NULL) {
-            curl_multi_remove_handle(loop.multi, transfers[i].easy);
-            curl_easy_cleanup(transfers[i].easy);
-        }
-    }
+    cleanup_transfers(loop.multi, transfers, sites->count);
     curl_multi_cleanup(loop.multi);
-    free(loop.waiting);
+    free(loop.waiting.items);
 out_free_transfers:
     free(transfers);
     return failures;

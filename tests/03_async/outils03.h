@@ -65,10 +65,10 @@ void check_single_thread(const char *prog);
  * le serveur doit avoir vu au moins 150 requêtes simultanées. */
 void check_all_in_flight(const char *prog);
 
-/* Le test « attendre sans calculer » commun : 8 URL, un serveur à 800 ms
- * (-m 4 pour asynchrone, donc deux vagues) ; le temps processeur du
- * programme (wait4) doit rester sous 7,5 % de l'attente. `hint` : où
- * regarder. */
+/* Le test « attendre sans calculer » commun : 8 URL et 2 s d'attente au
+ * moins (asynchrone -m 4 : deux vagues à 1 s ; boucle : une vague à 2 s) ;
+ * le temps processeur du programme (wait4) doit rester sous 7,5 % de
+ * l'attente. `hint` : où regarder. */
 void check_waits_without_cpu(const char *prog, const char *hint);
 
 /* Le test « sous sanitizer » commun : 6 URL (une en échec) avec le

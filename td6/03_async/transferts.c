@@ -1,0 +1,57 @@
+/*
+ * transferts.c — chapitre 03 : régler une poignée simple, compter ses
+ * octets, afficher son résultat (voir transferts.h).
+ */
+#include <stdio.h>
+
+#include "commun.h"
+#include "transferts.h"
+
+/* libcurl appelle cette fonction à chaque morceau de réponse reçu, pour
+ * n'importe lequel des téléchargements en cours : `userdata` dit lequel
+ * (le compteur de sa tâche). */
+static size_t count_bytes(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    size_t *received = userdata;
+
+    (void)data;
+    *received += size * nmemb;
+    return size * nmemb;
+}
+
+CURL *new_download(const char *url, size_t *received)
+{
+    CURL *easy = curl_easy_init();
+
+    if (easy == NULL) {
+        fprintf(stderr, "Échec de %s : curl_easy_init a échoué\n", url);
+        return NULL;
+    }
+    curl_easy_setopt(easy, CURLOPT_URL, url);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, count_bytes);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, received);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, td6_timeout_ms());
+    /* Pas de signaux : sans cette option, libcurl installe puis retire un
+     * gestionnaire de SIGPIPE à chaque appel : des milliers d'appels
+     * système pour rien avec 160 URL. Le programme ignore SIGPIPE une fois
+     * pour toutes dans main (td6_ignore_sigpipe, voir signaux.h). */
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    return easy;
+}
+
+int download_site(const char *url, CURL *easy, size_t received, CURLcode rc)
+{
+    long status = 0;
+
+    if (rc != CURLE_OK) {
+        fprintf(stderr, "Échec de %s : %s\n", url, td6_curl_error(rc));
+        return -1;
+    }
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 400) {
+        fprintf(stderr, "Échec de %s : le serveur a répondu %ld\n", url, status);
+        return -1;
+    }
+    printf("Read %zu from %s\n", received, url);
+    return 0;
+}
