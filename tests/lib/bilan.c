@@ -169,8 +169,8 @@ static json_t *all_failed(const char *dir, const char *exo, const char *name,
         char *tab = strchr(line, '\t');
         /* Le message entier au premier test, un renvoi aux suivants. */
         const char *text = json_array_size(tests) == 0 ? msg : strcmp(name, "compilation") == 0
-                               ? "non noté : le code ne compile pas (voir le premier test)"
-                               : "non noté : la suite n'a pas tourné jusqu'au bout";
+                               ? "échoué : le code ne compile pas (voir le premier test)"
+                               : "échoué : la suite n'a pas tourné jusqu'au bout";
 
         line[strcspn(line, "\n")] = '\0';
         if (tab == NULL)
