@@ -81,6 +81,19 @@ $(BUILD)/config.mk: scripts/dependances.sh
 
 # ---- Règles de construction ---------------------------------------------
 
+# Une ligne en français par fichier compilé ; make V=1 montre les commandes
+# entières (make -s : rien du tout). $(call say,TEXTE) est une ligne de
+# recette : elle affiche TEXTE, sauf avec V=1 ou -s.
+V ?=
+Q := $(if $(filter 1,$(V)),,@)
+SILENT := $(findstring s,$(filter-out --%,$(firstword x$(MAKEFLAGS))))
+say = $(if $(filter 1,$(V))$(SILENT),,@echo "  $(1)")
+# Après une erreur du compilateur, que faire (make ajoute sa propre ligne
+# « make: *** ... Error 1 », en anglais, qui dit seulement quelle cible a
+# échoué).
+exo_of = $(firstword $(subst _, ,$(notdir $(patsubst %/,%,$(dir $(1))))))
+compile_failed = { $(if $(SILENT),,echo "✘ $(1) ne compile pas : lisez la première erreur ci-dessus (fichier:ligne:colonne), corrigez-la, puis relancez make$(if $(filter td6/%,$(1)), ; make indice EXO=$(call exo_of,$(1)) donne un indice)." >&2;) exit 1; }
+
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
         fiabilite noter-classe sujet comparer help clean suivre progres
 
@@ -99,25 +112,30 @@ cc_for = $(if $(findstring /07_distribue/,$(1)),$(MPICC),$(CC))
 .SECONDEXPANSION:
 $(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN) $(COMMUN_H)
 	@mkdir -p $(@D)
-	$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
-	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
+	$(call say,compilation de $<)
+	$(Q)$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
+	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN) || \
+	    $(call compile_failed,$<)
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
 $(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) $(wildcard tests/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
+	$(call say,compilation des tests de $*)
+	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
 	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
 
 $(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
+	$(call say,compilation de $<)
+	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
 # La cale LD_PRELOAD des tests : une ligne écrite en plusieurs appels de
 # stdio est coupée à coup sûr (voir tests/lib/entrelace.c).
 ENTRELACE := $(BUILD)/tests/lib/entrelace.so
 $(ENTRELACE): tests/lib/entrelace.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
+	$(call say,compilation de $<)
+	$(Q)$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
 
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
 outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
@@ -248,7 +266,7 @@ endif
 	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
 	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
 	@echo "  make suivre          à chaque enregistrement dans td6/ : tests de l'exercice, progression, indice"
-	@echo "  make progres         la progression de chaque exercice, une fois"
+	@echo "  make progres         la progression de chaque exercice (tests réussis, points), une fois"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
 	@echo "  make sujet           le dépôt à distribuer aux étudiants (sans les solutions), dans build/sujet"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé,"
