@@ -2,7 +2,8 @@
 # indice.sh SRC EXERCICE... — ce que fait `make indice EXO=NN`.
 #
 # Lance les tests de l'exercice (le premier qui échoue, si EXO n'est pas
-# donné) et affiche l'indice du PREMIER test en échec : sa section
+# donné) et affiche l'indice du PREMIER test en échec (compté dans la note
+# d'abord, puis bonus, puis non compté) : sa section
 # « ### <test> » sous « ## <exercice> » dans indices.fr.md, à côté du cours.
 # Un indice a trois temps (1. l'idée, 2. où regarder, 3. la forme du code) :
 # la première demande montre le temps 1, chaque nouvelle demande pour le
@@ -65,7 +66,8 @@ for exo in "$@"; do
     fi
     construire_sanitizers "$build" "$src" "$exo" >>"$out/$exo.compilation" 2>&1
     NO_COLOR=1 lancer_suite "$exo" "$build/$src/$exo" "$src" "$out/$exo" >"$out/$exo.log" 2>&1
-    first=$(sed -n 's/^echec //p' "$out/$exo.txt" 2>/dev/null | head -n 1)
+    first=""
+    [ -f "$out/$exo.txt" ] && first=$(premier_echec "$exo" "$out/$exo.txt")
     if [ -z "$first" ] && [ -f "$out/$exo.txt" ]; then
         echo "✔ tous les tests de $exo passent ($(wc -l <"$out/$exo.txt")) : pas d'indice à donner."
         continue
@@ -111,6 +113,16 @@ for exo in "$@"; do
         echo "  (pas d'indice écrit pour ce test : relisez le message ci-dessus et la section $exo du cours)"
         echo
     fi
-    echo "$(grep -c '^echec' "$out/$exo.txt") test(s) en échec sur $(wc -l <"$out/$exo.txt") ; corrigez celui-ci, puis relancez make indice EXO=${exo%%_*}."
+    # Les tests de la même catégorie que celui-ci, comptés comme make test.
+    kind=$(categorie "$exo" "$first")
+    same=$(while read -r verdict nom; do
+               [ "$(categorie "$exo" "$nom")" = "$kind" ] && echo "$verdict"
+           done <"$out/$exo.txt")
+    case $kind in
+        base) label="Tests comptés dans la note" ;;
+        bonus) label="Tests bonus (à part de la note)" ;;
+        *) label="Tests non comptés (code fourni)" ;;
+    esac
+    echo "$label : $(grep -c '^echec' <<<"$same") en échec sur $(grep -c . <<<"$same") ; corrigez celui-ci, puis relancez make indice EXO=${exo%%_*}."
     exit 0
 done

@@ -40,20 +40,6 @@ tester() {
     NO_COLOR=1 lancer_suite "$exo" "$build/$src/$exo" "$src" "$suivi/$exo" >"$suivi/$exo.log" 2>&1
 }
 
-# categorie EXO TEST : base, bonus (tests/EXO/bonus.txt) ou hors_note (cli_*
-# et tests/EXO/hors_note.txt : le code fourni), comme tests/lib/bilan.c.
-categorie() {
-    case $2 in cli_*) echo hors_note; return ;; esac
-    if liste_noms "tests/$1/hors_note.txt" | grep -qx -- "$2"; then
-        echo hors_note; return
-    fi
-    if liste_noms "tests/$1/bonus.txt" | grep -qx -- "$2"; then
-        echo bonus
-    else
-        echo base
-    fi
-}
-
 # verdicts EXO : « ok NOM » ou « echec NOM » par test ; un exercice qui ne
 # compile pas a tous ses tests en échec (comme dans make test).
 verdicts() {
@@ -73,20 +59,6 @@ compter() {
         [ "$verdict" = ok ] && ok=$((ok + 1))
     done < <(verdicts "$exo")
     echo "$ok $total"
-}
-
-# premier_echec EXO : le premier test en échec, de base d'abord, puis bonus,
-# puis hors note ; rien si tout passe.
-premier_echec() {
-    local cat verdict nom
-    for cat in base bonus hors_note; do
-        while read -r verdict nom; do
-            if [ "$verdict" = echec ] && [ "$(categorie "$1" "$nom")" = "$cat" ]; then
-                echo "$nom"
-                return
-            fi
-        done <"$suivi/$1.txt"
-    done
 }
 
 # etape1 EXO TEST : l'étape 1 de l'indice (« 1. L'idée : ... »), coupée
@@ -148,7 +120,7 @@ detail() {
         return
     fi
     [ -f "$suivi/$exo.txt" ] || return 0
-    nom=$(premier_echec "$exo")
+    nom=$(premier_echec "$exo" "$suivi/$exo.txt")
     if [ -z "$nom" ]; then
         echo "✔ $exo : tous les tests passent."
         return
@@ -196,7 +168,7 @@ tableau() {
     [ -n "$focus" ] && detail "$focus"
     if [ -n "$suivant" ] && [ "$suivant" != "$focus" ] &&
             { [ -z "$focus" ] || { [ -f "$suivi/$focus.txt" ] && [ ! -f "$suivi/$focus.compilation" ] &&
-                                    [ -z "$(premier_echec "$focus")" ]; }; }; then
+                                    [ -z "$(premier_echec "$focus" "$suivi/$focus.txt")" ]; }; }; then
         [ -n "$focus" ] && echo && echo "Au suivant :"
         detail "$suivant"
     fi
