@@ -146,7 +146,7 @@ outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
 # l'ajout d'un fichier : make compile_commands.json.
 compile_commands.json: $(BUILD)/config.mk Makefile
 	@{ sep=""; printf '['; \
-	  for f in $$(find td6 solutions serveur commun tests -name '*.c' | sort); do \
+	  for f in $$(find $(wildcard td6 solutions serveur commun tests) -name '*.c' | sort); do \
 	    d=$$(dirname "$$f"); inc="-I$$d"; \
 	    case "$$f" in \
 	      tests/hostiles/*/*) inc="-Isolutions/$$(basename "$$d")";; \
@@ -235,45 +235,50 @@ sujet:
 # Dans le dépôt distribué (make sujet), ni solutions/ ni outils des
 # mainteneurs : ces cibles disent pourquoi au lieu d'échouer plus loin.
 ifeq ($(wildcard solutions/.),)
-demo bench images check fiabilite noter-classe comparer: sans-solutions
+demo bench images check fiabilite noter-classe comparer sujet: sans-solutions
 sans-solutions:
 	@echo "make $(or $(MAKECMDGOALS),?) : absent du dépôt distribué aux étudiants." >&2
 	@echo "  Cette cible fait tourner les solutions de référence (solutions/) ou les outils" >&2
 	@echo "  des mainteneurs et des enseignants, qui ne sont pas distribués. Ici : make," >&2
-	@echo "  make run EXO=NN, make test [EXO=NN], make indice EXO=NN." >&2
+	@echo "  make run EXO=NN, make test [EXO=NN], make indice EXO=NN, make progres ;" >&2
+	@echo "  make help les liste toutes." >&2
 	@exit 2
 .PHONY: sans-solutions
 endif
 
 help:
 	@echo "TD6 en C — cibles disponibles :"
-ifeq ($(wildcard solutions/.),)
-	@echo "  (dépôt de l'étudiant : demo, bench, images, comparer, check, fiabilite et"
-	@echo "   noter-classe font tourner les solutions, qui ne sont pas ici ; elles le disent)"
-endif
-	@echo "  make                 construit td6/ (ou SRC=solutions) et le serveur local"
-	@echo "  make test [EXO=NN]   lance les tests, affiche la note (SRC=solutions pour le corrigé)"
+	@echo "  make                 construit td6/ et le serveur local"
+	@echo "  make test [EXO=NN]   lance les tests, affiche la note"
 	@echo "  make run EXO=NN      démarre le serveur local et lance le programme de l'exercice"
 	@echo "                       (PROG=nom pour en choisir un autre, ex. PROG=hello2)"
+	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
+	@echo "  make progres         la progression de chaque exercice (tests réussis, points), une fois"
+	@echo "  make suivre          à chaque enregistrement dans td6/ : tests de l'exercice, progression, indice"
 	@echo "  make serveur         le serveur local au premier plan (PORT=8606 LATENCE=50)"
+	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
+	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
+	@echo "  make compile_commands.json   pour clangd / VS Code : les options de chaque fichier"
+	@echo "  make clean           efface $(BUILD)/"
+	@echo "  make V=1 ...         montre les commandes de compilation entières"
+ifeq ($(wildcard solutions/.),)
+	@echo "Dans ce dépôt (celui de l'étudiant), pas de solutions : demo, bench, images,"
+	@echo "comparer, check, fiabilite, noter-classe et sujet sont chez l'enseignant."
+else
+	@echo "Avec les solutions de référence (dépôt de l'enseignant) :"
+	@echo "  SRC=solutions        avec make, make test, make run... : le corrigé au lieu de td6/"
 	@echo "  make demo            tout le cours, solutions de référence, avec un tableau comparatif"
 	@echo "  make bench           les temps, en rapport au temps idéal (CSV dans build/)"
 	@echo "  make bench EXO=NN    à la place, le balayage détaillé du chapitre (scripts/banc/NN_nom.sh,"
 	@echo "                       ARGS=\"...\" pour ses arguments ; BENCH_REPETITIONS=5 mesures)"
 	@echo "  make comparer [EXO=NN] les programmes Python du cours à côté des solutions C"
 	@echo "  make images          les diagrammes de images/, tracés à partir de vraies exécutions"
-	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
-	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
-	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
-	@echo "  make suivre          à chaque enregistrement dans td6/ : tests de l'exercice, progression, indice"
-	@echo "  make progres         la progression de chaque exercice (tests réussis, points), une fois"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
 	@echo "  make sujet           le dépôt à distribuer aux étudiants (sans les solutions), dans build/sujet"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé,"
 	@echo "                       puis chaque mutant 3 fois (10 si « @repetitions 10 ») : refusé à chaque tour"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
-	@echo "  make compile_commands.json   pour clangd / VS Code : les options de chaque fichier"
-	@echo "  make clean           efface $(BUILD)/"
+endif
 
 clean:
 	rm -rf $(BUILD)
