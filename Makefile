@@ -179,8 +179,17 @@ check:
 	@$(MAKE) --no-print-directory -s -j$(NPROC) outils
 	@scripts/verifier.sh $(EXOS)
 
-run: $(SERVEUR)
-	@scripts/lancer.sh "$(SRC)" "$(EXO)" "$(LATENCE)" "$(PROG)"
+# Les programmes de l'exercice sont construits d'abord (une erreur de
+# compilation s'explique alors comme pour make) ; si le programme échoue,
+# une ligne dit où regarder ensuite (2 : l'EXO manque ou n'existe pas, déjà
+# dit par lancer.sh).
+run: $(SERVEUR) $(if $(EXO),$(PROGRAMS))
+	@scripts/lancer.sh "$(SRC)" "$(EXO)" "$(LATENCE)" "$(PROG)" || { rc=$$?; \
+	  if [ $$rc -gt 128 ]; then \
+	    echo "✘ le programme a planté (signal $$(kill -l $$((rc - 128)))) : make sanitize EXO=$(EXO) montre la ligne fautive ; make indice EXO=$(EXO) donne un indice." >&2; \
+	  elif [ $$rc -ne 2 ]; then \
+	    echo "✘ le programme a fini avec le code $$rc : lisez ses messages ci-dessus ; make test EXO=$(EXO) dit ce qui est attendu." >&2; \
+	  fi; exit $$rc; }
 
 serveur: $(SERVEUR)
 	$(SERVEUR) -p $(PORT) -l $(LATENCE)

@@ -100,7 +100,14 @@ ligne() {
     read -r bok btotal <<<"$(compter "$exo" bonus)"
     w=$(points "$exo")
     [ "$ok" -eq "$total" ] && [ ! -f "$suivi/$exo.compilation" ] && marque=✔
-    cellule=$(printf '%4d / %-3d %4d / %-3d' "$ok" "$total" "$([ $marque = ✔ ] && echo "$w" || echo 0)" "$w")
+    if [ "$total" -eq 0 ]; then
+        # Aucun test de base (tout le chapitre est en bonus) : rien à noter
+        # ici, comme le « · » de make test.
+        marque=·
+        cellule=$(printf '%6s%4s %6s%4s' - '' - '')
+    else
+        cellule=$(printf '%4d / %-3d %4d / %-3d' "$ok" "$total" "$([ $marque = ✔ ] && echo "$w" || echo 0)" "$w")
+    fi
     [ "$btotal" -gt 0 ] && cellule="$cellule $(printf '%4d / %-3d' "$bok" "$btotal")"
     [ -f "$suivi/$exo.compilation" ] && cellule="$cellule   ne compile pas"
     a_jour "$exo" || cellule="$cellule   (avant vos dernières modifications)"
