@@ -85,9 +85,10 @@ $(BUILD)/config.mk: scripts/dependances.sh
 # entières (make -s : rien du tout). $(call say,TEXTE) est une ligne de
 # recette : elle affiche TEXTE, sauf avec V=1 ou -s.
 V ?=
+COMMA := ,
 Q := $(if $(filter 1,$(V)),,@)
 SILENT := $(findstring s,$(filter-out --%,$(firstword x$(MAKEFLAGS))))
-say = $(if $(filter 1,$(V))$(SILENT),,@echo "  $(1)")
+say = $(if $(filter 1,$(V))$(SILENT),@:,@echo "  $(1)")
 # Après une erreur du compilateur, que faire (make ajoute sa propre ligne
 # « make: *** ... Error 1 », en anglais, qui dit seulement quelle cible a
 # échoué).
@@ -97,9 +98,13 @@ compile_failed = { $(if $(SILENT),,echo "✘ $(1) ne compile pas : lisez la prem
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
         fiabilite noter-classe sujet comparer help clean suivre progres
 
+# Une ligne de conclusion, sans quoi make, si tout est à jour, le dit en
+# anglais (« Nothing to be done »). Pas dans un make lancé par un autre.
 all: $(PROGRAMS) $(SERVEUR)
+	$(if $(filter 0,$(MAKELEVEL)),$(call say,✔ programmes de $(SRC)/$(if $(EXO), ($(EXOS)),) et serveur local à jour : make run EXO=NN pour en lancer un$(COMMA) make test EXO=NN pour les tester.),@:)
 
 programmes: $(PROGRAMS)
+	$(if $(filter 0,$(MAKELEVEL)),$(call say,✔ programmes de $(SRC)/$(if $(EXO), ($(EXOS)),) à jour.),@:)
 
 # Une seule règle construit tous les programmes : ceux des élèves, les
 # solutions, le serveur, les copies hostiles et les copies des mutants. Un
