@@ -553,6 +553,8 @@ int main(int argc, char **argv)
     }
     printf("------------------------ --------- --------- ---------\n");
     printf("Note : %ld / %ld\n", sum[BASE].ok, sum[BASE].n);
+    if (sum[BASE].n == 0 && sum[BONUS].n > 0)
+        printf("  (aucun test compté dans la note ici : tout est en bonus, jugé à part)\n");
     if (points_max > 0)
         printf("Points (barème de Classroom) : %ld / %ld\n", points, points_max);
     if (sum[BONUS].n > 0)
