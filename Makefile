@@ -81,12 +81,30 @@ $(BUILD)/config.mk: scripts/dependances.sh
 
 # ---- Règles de construction ---------------------------------------------
 
+# Une ligne en français par fichier compilé ; make V=1 montre les commandes
+# entières (make -s : rien du tout). $(call say,TEXTE) est une ligne de
+# recette : elle affiche TEXTE, sauf avec V=1 ou -s.
+V ?=
+COMMA := ,
+Q := $(if $(filter 1,$(V)),,@)
+SILENT := $(findstring s,$(filter-out --%,$(firstword x$(MAKEFLAGS))))
+say = $(if $(filter 1,$(V))$(SILENT),@:,@echo "  $(1)")
+# Après une erreur du compilateur, que faire (make ajoute sa propre ligne
+# « make: *** ... Error 1 », en anglais, qui dit seulement quelle cible a
+# échoué).
+exo_of = $(firstword $(subst _, ,$(notdir $(patsubst %/,%,$(dir $(1))))))
+compile_failed = { $(if $(SILENT),,echo "✘ $(1) ne compile pas : lisez la première erreur ci-dessus (fichier:ligne:colonne), corrigez-la, puis relancez make$(if $(filter td6/%,$(1)), ; make indice EXO=$(call exo_of,$(1)) donne un indice)." >&2;) exit 1; }
+
 .PHONY: all programmes test check run serveur demo bench images sanitize valgrind indice \
         fiabilite noter-classe sujet comparer help clean suivre progres
 
+# Une ligne de conclusion, sans quoi make, si tout est à jour, le dit en
+# anglais (« Nothing to be done »). Pas dans un make lancé par un autre.
 all: $(PROGRAMS) $(SERVEUR)
+	$(if $(filter 0,$(MAKELEVEL)),$(call say,✔ programmes de $(SRC)/$(if $(EXO), ($(EXOS)),) et serveur local à jour : make run EXO=NN pour en lancer un$(COMMA) make test EXO=NN pour les tester.),@:)
 
 programmes: $(PROGRAMS)
+	$(if $(filter 0,$(MAKELEVEL)),$(call say,✔ programmes de $(SRC)/$(if $(EXO), ($(EXOS)),) à jour.),@:)
 
 # Une seule règle construit tous les programmes : ceux des élèves, les
 # solutions, le serveur, les copies hostiles et les copies des mutants. Un
@@ -99,25 +117,30 @@ cc_for = $(if $(findstring /07_distribue/,$(1)),$(MPICC),$(CC))
 .SECONDEXPANSION:
 $(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN) $(COMMUN_H)
 	@mkdir -p $(@D)
-	$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
-	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN)
+	$(call say,compilation de $<)
+	$(Q)$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
+	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN) || \
+	    $(call compile_failed,$<)
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
 $(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) $(wildcard tests/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
+	$(call say,compilation des tests de $*)
+	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
 	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
 
 $(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
+	$(call say,compilation de $<)
+	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $< -o $@ $(TEST_LIBS)
 
 # La cale LD_PRELOAD des tests : une ligne écrite en plusieurs appels de
 # stdio est coupée à coup sûr (voir tests/lib/entrelace.c).
 ENTRELACE := $(BUILD)/tests/lib/entrelace.so
 $(ENTRELACE): tests/lib/entrelace.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
+	$(call say,compilation de $<)
+	$(Q)$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
 
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
 outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
@@ -128,7 +151,7 @@ outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
 # l'ajout d'un fichier : make compile_commands.json.
 compile_commands.json: $(BUILD)/config.mk Makefile
 	@{ sep=""; printf '['; \
-	  for f in $$(find td6 solutions serveur commun tests -name '*.c' | sort); do \
+	  for f in $$(find $(wildcard td6 solutions serveur commun tests) -name '*.c' | sort); do \
 	    d=$$(dirname "$$f"); inc="-I$$d"; \
 	    case "$$f" in \
 	      tests/hostiles/*/*) inc="-Isolutions/$$(basename "$$d")";; \
@@ -161,8 +184,17 @@ check:
 	@$(MAKE) --no-print-directory -s -j$(NPROC) outils
 	@scripts/verifier.sh $(EXOS)
 
-run: $(SERVEUR)
-	@scripts/lancer.sh "$(SRC)" "$(EXO)" "$(LATENCE)" "$(PROG)"
+# Les programmes de l'exercice sont construits d'abord (une erreur de
+# compilation s'explique alors comme pour make) ; si le programme échoue,
+# une ligne dit où regarder ensuite (2 : l'EXO manque ou n'existe pas, déjà
+# dit par lancer.sh).
+run: $(SERVEUR) $(if $(EXO),$(PROGRAMS))
+	@scripts/lancer.sh "$(SRC)" "$(EXO)" "$(LATENCE)" "$(PROG)" || { rc=$$?; \
+	  if [ $$rc -gt 128 ]; then \
+	    echo "✘ le programme a planté (signal $$(kill -l $$((rc - 128)))) : make sanitize EXO=$(EXO) montre la ligne fautive ; make indice EXO=$(EXO) donne un indice." >&2; \
+	  elif [ $$rc -ne 2 ]; then \
+	    echo "✘ le programme a fini avec le code $$rc : lisez ses messages ci-dessus ; make test EXO=$(EXO) dit ce qui est attendu." >&2; \
+	  fi; exit $$rc; }
 
 serveur: $(SERVEUR)
 	$(SERVEUR) -p $(PORT) -l $(LATENCE)
@@ -217,45 +249,50 @@ sujet:
 # Dans le dépôt distribué (make sujet), ni solutions/ ni outils des
 # mainteneurs : ces cibles disent pourquoi au lieu d'échouer plus loin.
 ifeq ($(wildcard solutions/.),)
-demo bench images check fiabilite noter-classe comparer: sans-solutions
+demo bench images check fiabilite noter-classe comparer sujet: sans-solutions
 sans-solutions:
 	@echo "make $(or $(MAKECMDGOALS),?) : absent du dépôt distribué aux étudiants." >&2
 	@echo "  Cette cible fait tourner les solutions de référence (solutions/) ou les outils" >&2
 	@echo "  des mainteneurs et des enseignants, qui ne sont pas distribués. Ici : make," >&2
-	@echo "  make run EXO=NN, make test [EXO=NN], make indice EXO=NN." >&2
+	@echo "  make run EXO=NN, make test [EXO=NN], make indice EXO=NN, make progres ;" >&2
+	@echo "  make help les liste toutes." >&2
 	@exit 2
 .PHONY: sans-solutions
 endif
 
 help:
 	@echo "TD6 en C — cibles disponibles :"
-ifeq ($(wildcard solutions/.),)
-	@echo "  (dépôt de l'étudiant : demo, bench, images, comparer, check, fiabilite et"
-	@echo "   noter-classe font tourner les solutions, qui ne sont pas ici ; elles le disent)"
-endif
-	@echo "  make                 construit td6/ (ou SRC=solutions) et le serveur local"
-	@echo "  make test [EXO=NN]   lance les tests, affiche la note (SRC=solutions pour le corrigé)"
+	@echo "  make                 construit td6/ et le serveur local"
+	@echo "  make test [EXO=NN]   lance les tests, affiche la note"
 	@echo "  make run EXO=NN      démarre le serveur local et lance le programme de l'exercice"
 	@echo "                       (PROG=nom pour en choisir un autre, ex. PROG=hello2)"
+	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
+	@echo "  make progres         la progression de chaque exercice (tests réussis, points), une fois"
+	@echo "  make suivre          à chaque enregistrement dans td6/ : tests de l'exercice, progression, indice"
 	@echo "  make serveur         le serveur local au premier plan (PORT=8606 LATENCE=50)"
+	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
+	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
+	@echo "  make compile_commands.json   pour clangd / VS Code : les options de chaque fichier"
+	@echo "  make clean           efface $(BUILD)/"
+	@echo "  make V=1 ...         montre les commandes de compilation entières"
+ifeq ($(wildcard solutions/.),)
+	@echo "Dans ce dépôt (celui de l'étudiant), pas de solutions : demo, bench, images,"
+	@echo "comparer, check, fiabilite, noter-classe et sujet sont chez l'enseignant."
+else
+	@echo "Avec les solutions de référence (dépôt de l'enseignant) :"
+	@echo "  SRC=solutions        avec make, make test, make run... : le corrigé au lieu de td6/"
 	@echo "  make demo            tout le cours, solutions de référence, avec un tableau comparatif"
 	@echo "  make bench           les temps, en rapport au temps idéal (CSV dans build/)"
 	@echo "  make bench EXO=NN    à la place, le balayage détaillé du chapitre (scripts/banc/NN_nom.sh,"
 	@echo "                       ARGS=\"...\" pour ses arguments ; BENCH_REPETITIONS=5 mesures)"
 	@echo "  make comparer [EXO=NN] les programmes Python du cours à côté des solutions C"
 	@echo "  make images          les diagrammes de images/, tracés à partir de vraies exécutions"
-	@echo "  make sanitize        les tests sous ThreadSanitizer puis AddressSanitizer + UBSan"
-	@echo "  make valgrind        les programmes séquentiels sous valgrind (memcheck)"
-	@echo "  make indice EXO=NN   un indice en trois temps pour le premier test qui échoue (NIVEAU=1..3)"
-	@echo "  make suivre          à chaque enregistrement dans td6/ : tests de l'exercice, progression, indice"
-	@echo "  make progres         la progression de chaque exercice, une fois"
 	@echo "  make noter-classe COPIES=dossier   noter toutes les copies d'une classe (CSV)"
 	@echo "  make sujet           le dépôt à distribuer aux étudiants (sans les solutions), dans build/sujet"
 	@echo "  make fiabilite       chaque suite 10 fois sur les solutions, l'autre cœur occupé,"
 	@echo "                       puis chaque mutant 3 fois (10 si « @repetitions 10 ») : refusé à chaque tour"
 	@echo "  make check           la preuve du projet : solutions justes, squelettes et mutants refusés"
-	@echo "  make compile_commands.json   pour clangd / VS Code : les options de chaque fichier"
-	@echo "  make clean           efface $(BUILD)/"
+endif
 
 clean:
 	rm -rf $(BUILD)

@@ -2,7 +2,8 @@
 # indice.sh SRC EXERCICE... — ce que fait `make indice EXO=NN`.
 #
 # Lance les tests de l'exercice (le premier qui échoue, si EXO n'est pas
-# donné) et affiche l'indice du PREMIER test en échec : sa section
+# donné) et affiche l'indice du PREMIER test en échec (compté dans la note
+# d'abord, puis bonus, puis non compté) : sa section
 # « ### <test> » sous « ## <exercice> » dans indices.fr.md, à côté du cours.
 # Un indice a trois temps (1. l'idée, 2. où regarder, 3. la forme du code) :
 # la première demande montre le temps 1, chaque nouvelle demande pour le
@@ -11,32 +12,16 @@
 # Si le programme a bloqué, planté, inondé sa sortie, lancé trop de
 # processus ou fâché un sanitizer, l'indice général correspondant
 # (« ## general ») vient d'abord.
+# Code de sortie : 0 quand un indice a été donné (ou que tout passe) : make
+# indice a fait son travail ; 1 si la suite n'a pas pu tourner.
 set -u
 . "$(dirname "$0")/lib/td6.sh"
+. "$(dirname "$0")/lib/indices.sh"
 src=$1
 shift
 build=$td6_build
-hints=${TD6_HINTS:-indices.fr.md}
 out=$build/indice
 mkdir -p "$out"
-
-# section EXO TEST : le texte de « ### TEST » sous « ## EXO », sans titre.
-section() {
-    awk -v exo="$1" -v test="$2" '
-        /^## / { in_exo = ($2 == exo); in_test = 0; next }
-        /^### / { in_test = in_exo && ($2 == test); next }
-        in_test { print }
-    ' "$hints" | sed -e '/./,$!d' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
-}
-
-# step TEXTE N : le temps N d'un indice (sa ligne « N. ... » et les lignes
-# en retrait qui la suivent).
-step() {
-    printf '%s\n' "$1" | awk -v n="$2" '
-        /^[0-9]\. / { cur = substr($0, 1, 1) + 0 }
-        cur == n { print }
-    '
-}
 
 # Le temps à montrer pour EXO/TEST : NIVEAU s'il est donné, sinon un de
 # plus que la dernière fois (au plus 3). Le niveau montré est retenu.
@@ -73,15 +58,16 @@ for exo in "$@"; do
             >"$out/$exo.compilation" 2>&1; then
         echo
         echo "✘ $exo ne compile pas. Premières erreurs :"
-        sed 's/^/    /' "$out/$exo.compilation" | head -n 12
+        erreurs_du_compilateur "$out/$exo.compilation"
         echo
         echo "Indice :"
-        section general compilation | sed 's/^/  /'
-        exit 1
+        indice_section general compilation | sed 's/^/  /'
+        exit 0
     fi
     construire_sanitizers "$build" "$src" "$exo" >>"$out/$exo.compilation" 2>&1
     NO_COLOR=1 lancer_suite "$exo" "$build/$src/$exo" "$src" "$out/$exo" >"$out/$exo.log" 2>&1
-    first=$(sed -n 's/^echec //p' "$out/$exo.txt" 2>/dev/null | head -n 1)
+    first=""
+    [ -f "$out/$exo.txt" ] && first=$(premier_echec "$exo" "$out/$exo.txt")
     if [ -z "$first" ] && [ -f "$out/$exo.txt" ]; then
         echo "✔ tous les tests de $exo passent ($(wc -l <"$out/$exo.txt")) : pas d'indice à donner."
         continue
@@ -100,25 +86,24 @@ for exo in "$@"; do
     printf '%s\n' "$block" | head -n 1
     echo "    → $(printf '%s' "$message" | cut -c1-600)"
     echo
-    text=$(section "$exo" "$first")
+    text=$(indice_section "$exo" "$first")
     if [ -z "$text" ]; then
         echo "Indice pour « $first » :"
     fi
     general=$(category "$message")
     if [ -n "$general" ]; then
         echo "Conseil général :"
-        section general "$general" | sed 's/^/  /'
+        indice_section general "$general" | sed 's/^/  /'
         echo
     fi
-    case $first in cli_*) [ -n "$text" ] || text=$(section general ligne_de_commande) ;; esac
+    case $first in cli_*) [ -n "$text" ] || text=$(indice_section general ligne_de_commande) ;; esac
     if [ -n "$text" ]; then
         level=$(level_for "$exo" "$first")
         names=("" "l'idée" "où regarder" "la forme du code")
         echo "Indice pour « $first » (temps $level sur 3 : ${names[$level]}) :"
         for n in $(seq 1 "$level"); do
             # Un temps par paragraphe, coupé à 76 colonnes, suite en retrait.
-            step "$text" "$n" | sed 's/^ *//' | paste -sd' ' | fmt -w 74 |
-                sed -e '1s/^/  /' -e '2,$s/^/     /'
+            indice_temps "$text" "$n" | indice_couper
         done
         echo
         if [ "$level" -lt 3 ]; then
@@ -128,6 +113,16 @@ for exo in "$@"; do
         echo "  (pas d'indice écrit pour ce test : relisez le message ci-dessus et la section $exo du cours)"
         echo
     fi
-    echo "$(grep -c '^echec' "$out/$exo.txt") test(s) en échec sur $(wc -l <"$out/$exo.txt") ; corrigez celui-ci, puis relancez make indice EXO=${exo%%_*}."
-    exit 1
+    # Les tests de la même catégorie que celui-ci, comptés comme make test.
+    kind=$(categorie "$exo" "$first")
+    same=$(while read -r verdict nom; do
+               [ "$(categorie "$exo" "$nom")" = "$kind" ] && echo "$verdict"
+           done <"$out/$exo.txt")
+    case $kind in
+        base) label="Tests comptés dans la note" ;;
+        bonus) label="Tests bonus (à part de la note)" ;;
+        *) label="Tests non comptés (code fourni)" ;;
+    esac
+    echo "$label : $(grep -c '^echec' <<<"$same") en échec sur $(grep -c . <<<"$same") ; corrigez celui-ci, puis relancez make indice EXO=${exo%%_*}."
+    exit 0
 done

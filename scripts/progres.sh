@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # progres.sh SRC EXERCICE... — ce que fait `make progres` : où en est chaque
-# exercice (✔/✘, points), puis le premier test en échec, son message et
+# exercice (✔/✘, tests réussis, points de Classroom), puis le premier test en échec, son message et
 # l'étape 1 de son indice.
 #
 # Les résultats de chaque exercice sont gardés dans $BUILD/suivi/SRC/ ; un
@@ -12,8 +12,8 @@
 #                                 suivre.sh, qui le lance dans sa session).
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib/td6.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/indices.sh"
 build=$td6_build
-hints=${TD6_HINTS:-indices.fr.md}
 suivi=$build/suivi/${1:-td6}   # un dossier par arbre testé (td6, solutions)
 [ "${1:-}" = --tester ] && suivi=$build/suivi/$2
 
@@ -40,17 +40,13 @@ tester() {
     NO_COLOR=1 lancer_suite "$exo" "$build/$src/$exo" "$src" "$suivi/$exo" >"$suivi/$exo.log" 2>&1
 }
 
-# categorie EXO TEST : base, bonus (tests/EXO/bonus.txt) ou hors_note (cli_*
-# et tests/EXO/hors_note.txt : le code fourni), comme tests/lib/bilan.c.
-categorie() {
-    case $2 in cli_*) echo hors_note; return ;; esac
-    if liste_noms "tests/$1/hors_note.txt" | grep -qx -- "$2"; then
-        echo hors_note; return
-    fi
-    if liste_noms "tests/$1/bonus.txt" | grep -qx -- "$2"; then
-        echo bonus
+# verdicts EXO : « ok NOM » ou « echec NOM » par test ; un exercice qui ne
+# compile pas a tous ses tests en échec (comme dans make test).
+verdicts() {
+    if [ -f "$suivi/$1.compilation" ]; then
+        "$build/tests/$1/suite" --liste 2>/dev/null | cut -f1 | sed 's/^/echec /'
     else
-        echo base
+        cat "$suivi/$1.txt"
     fi
 }
 
@@ -61,65 +57,61 @@ compter() {
         [ "$(categorie "$exo" "$nom")" = "$cat" ] || continue
         total=$((total + 1))
         [ "$verdict" = ok ] && ok=$((ok + 1))
-    done <"$suivi/$exo.txt"
+    done < <(verdicts "$exo")
     echo "$ok $total"
 }
 
-# premier_echec EXO : le premier test en échec, de base d'abord, puis bonus,
-# puis hors note ; rien si tout passe.
-premier_echec() {
-    local cat verdict nom
-    for cat in base bonus hors_note; do
-        while read -r verdict nom; do
-            if [ "$verdict" = echec ] && [ "$(categorie "$1" "$nom")" = "$cat" ]; then
-                echo "$nom"
-                return
-            fi
-        done <"$suivi/$1.txt"
-    done
-}
-
-# section EXO TEST : le texte de « ### TEST » sous « ## EXO » dans les indices.
-section() {
-    awk -v exo="$1" -v test="$2" '
-        /^## / { in_exo = ($2 == exo); in_test = 0; next }
-        /^### / { in_test = in_exo && ($2 == test); next }
-        in_test { print }
-    ' "$hints" 2>/dev/null
-}
-
-# etape1 EXO TEST : l'étape 1 de l'indice (« 1. L'idée : ... ») s'il est
-# écrit en étapes, sinon son premier paragraphe.
+# etape1 EXO TEST : l'étape 1 de l'indice (« 1. L'idée : ... »), coupée
+# comme par make indice, s'il est écrit en étapes ; sinon son premier
+# paragraphe.
 etape1() {
     local texte
-    texte=$(section "$1" "$2")
-    case $2 in cli_*) [ -n "$texte" ] || texte=$(section general ligne_de_commande) ;; esac
+    texte=$(indice_section "$1" "$2")
+    case $2 in cli_*) [ -n "$texte" ] || texte=$(indice_section general ligne_de_commande) ;; esac
     if printf '%s\n' "$texte" | grep -q '^1\. '; then
-        printf '%s\n' "$texte" | awk '/^1\. / { on = 1 } on && (/^[2-9]\. / || /^$/) { exit } on'
+        indice_temps "$texte" 1 | indice_couper
     else
-        printf '%s\n' "$texte" | awk 'NF { on = 1 } on && !NF { exit } on && !/^\(/'
+        printf '%s\n' "$texte" | awk 'NF && !on && /^\(.*\)$/ { next } NF { on = 1 } on && !NF { exit } on' |
+            sed 's/^/  /'
     fi
 }
 
-# ligne EXO : une ligne du tableau pour cet exercice.
+# points EXO [bonus] : les points de cet exercice au barème de Classroom
+# (.github/classroom/autograding.json, comme tests/lib/bilan.c) ; 0 sans
+# barème. Chaque entrée du barème lance « make test EXO=NN » (les points de
+# base) ou « make test EXO=NN PARTIE=bonus » (ceux des bonus).
+points() {
+    awk -v nn="${1%%_*}" -v partie="${2:-}" '
+        /"run":/ { ok = index($0, "EXO=" nn) > 0 && (index($0, "PARTIE=bonus") > 0) == (partie == "bonus") }
+        /"points":/ && ok { gsub(/[^0-9]/, ""); total += $0; ok = 0 }
+        END { print total + 0 }
+    ' "${TD6_AUTOGRADING:-.github/classroom/autograding.json}" 2>/dev/null || echo 0
+}
+
+# ligne EXO : une ligne du tableau pour cet exercice, aux colonnes de celui
+# de make test : tests de base réussis, points de Classroom, bonus.
 ligne() {
-    local exo=$1 base bonus ok total bok btotal marque note
-    if [ -f "$suivi/$exo.compilation" ]; then
-        printf '  ✘ %-22s ne compile pas\n' "$exo"
-        return
-    fi
-    if [ ! -f "$suivi/$exo.txt" ]; then
+    local exo=$1 ok total bok btotal marque=✘ w cellule
+    if [ ! -f "$suivi/$exo.txt" ] && [ ! -f "$suivi/$exo.compilation" ]; then
         printf '  · %-22s pas encore testé\n' "$exo"
         return
     fi
     read -r ok total <<<"$(compter "$exo" base)"
     read -r bok btotal <<<"$(compter "$exo" bonus)"
-    marque=✘
-    [ "$ok" -eq "$total" ] && marque=✔
-    note=$(printf '%2d / %-2d' "$ok" "$total")
-    [ "$btotal" -gt 0 ] && note="$note   bonus $bok / $btotal"
-    a_jour "$exo" || note="$note   (avant vos dernières modifications)"
-    printf '  %s %-22s %s\n' "$marque" "$exo" "$note"
+    w=$(points "$exo")
+    [ "$ok" -eq "$total" ] && [ ! -f "$suivi/$exo.compilation" ] && marque=✔
+    if [ "$total" -eq 0 ]; then
+        # Aucun test de base (tout le chapitre est en bonus) : rien à noter
+        # ici, comme le « · » de make test.
+        marque=·
+        cellule=$(printf '%6s%4s %6s%4s' - '' - '')
+    else
+        cellule=$(printf '%4d / %-3d %4d / %-3d' "$ok" "$total" "$([ $marque = ✔ ] && echo "$w" || echo 0)" "$w")
+    fi
+    [ "$btotal" -gt 0 ] && cellule="$cellule $(printf '%4d / %-3d' "$bok" "$btotal")"
+    [ -f "$suivi/$exo.compilation" ] && cellule="$cellule   ne compile pas"
+    a_jour "$exo" || cellule="$cellule   (avant vos dernières modifications)"
+    printf '  %s %-22s %s\n' "$marque" "$exo" "$cellule"
 }
 
 # detail EXO : le premier test en échec de cet exercice, son message et
@@ -128,14 +120,14 @@ detail() {
     local exo=$1 nom n bloc
     if [ -f "$suivi/$exo.compilation" ]; then
         echo "✘ $exo ne compile pas. Premières erreurs :"
-        sed 's/^/    /' "$suivi/$exo.compilation" | head -n 12
+        erreurs_du_compilateur "$suivi/$exo.compilation"
         echo
         echo "Indice :"
-        etape1 general compilation | sed 's/^/  /'
+        etape1 general compilation
         return
     fi
     [ -f "$suivi/$exo.txt" ] || return 0
-    nom=$(premier_echec "$exo")
+    nom=$(premier_echec "$exo" "$suivi/$exo.txt")
     if [ -z "$nom" ]; then
         echo "✔ $exo : tous les tests passent."
         return
@@ -144,39 +136,46 @@ detail() {
     # (« ✘ description » puis « → message ») : le n-ième bloc du journal.
     n=$(grep -n "^echec $nom\$" "$suivi/$exo.txt" | head -n 1 | cut -d: -f1)
     bloc=$(awk -v n="$n" '/^  (✔|✘) / { k++ } k == n { print }' "$suivi/$exo.log")
-    echo "Premier test en échec de $exo ($nom, $(categorie "$exo" "$nom" | sed 's/hors_note/non noté/')) :"
+    echo "Premier test en échec de $exo ($nom, $(categorie "$exo" "$nom" | sed -e 's/hors_note/non compté/' -e 's/base/compté dans la note/')) :"
     printf '%s\n' "$bloc" | head -n 1
     printf '%s\n' "$bloc" | sed -n '2,$p' | cut -c1-300 | head -n 6
     echo
     echo "Indice, étape 1 (make indice EXO=${exo%%_*} pour la suite) :"
-    etape1 "$exo" "$nom" | sed 's/^/  /'
+    etape1 "$exo" "$nom"
 }
 
 # tableau EXO_DETAIL EXERCICE... : le tableau de tous les exercices, le
 # total, puis le détail de EXO_DETAIL (ou du premier exercice pas fini).
 tableau() {
-    local focus=$1 suivant="" exo ok total somme=0 max=0
+    local focus=$1 suivant="" exo ok total somme=0 max=0 w pts=0 pts_max=0
     shift
     echo "TD6 — votre progression ($(date +%H:%M:%S))"
     echo
+    printf '    %-22s %9s %9s %9s\n' Exercice Réussis Points Bonus
     for exo in "$@"; do
         ligne "$exo"
-        if [ -f "$suivi/$exo.txt" ] && [ ! -f "$suivi/$exo.compilation" ]; then
-            read -r ok total <<<"$(compter "$exo" base)"
-            somme=$((somme + ok)) max=$((max + total))
-            [ -z "$suivant" ] && [ "$ok" -lt "$total" ] && suivant=$exo
-        elif [ -z "$suivant" ] && [ -f "$suivi/$exo.compilation" ]; then
+        [ -f "$suivi/$exo.txt" ] || [ -f "$suivi/$exo.compilation" ] || continue
+        read -r ok total <<<"$(compter "$exo" base)"
+        w=$(points "$exo")
+        somme=$((somme + ok)) max=$((max + total)) pts_max=$((pts_max + w))
+        if [ "$ok" -eq "$total" ] && [ ! -f "$suivi/$exo.compilation" ]; then
+            pts=$((pts + w))
+        elif [ -z "$suivant" ]; then
             suivant=$exo
         fi
     done
     echo
-    echo "Points (exercices testés, hors bonus) : $somme / $max"
+    echo "Réussis : tests de base réussis ; Points : barème de Classroom, tous ceux de"
+    echo "l'exercice si tous ses tests de base passent, sinon 0 ; Bonus : tests à part."
+    echo "Sur les exercices déjà testés (un exercice qui ne compile pas : 0 à tous ses tests) :"
+    echo "  Note : $somme / $max tests de base réussis"
+    [ "$pts_max" -gt 0 ] && echo "  Points (barème de Classroom) : $pts / $pts_max"
     echo
     # L'exercice demandé ; s'il est fini, le premier qui ne l'est pas.
     [ -n "$focus" ] && detail "$focus"
     if [ -n "$suivant" ] && [ "$suivant" != "$focus" ] &&
             { [ -z "$focus" ] || { [ -f "$suivi/$focus.txt" ] && [ ! -f "$suivi/$focus.compilation" ] &&
-                                    [ -z "$(premier_echec "$focus")" ]; }; }; then
+                                    [ -z "$(premier_echec "$focus" "$suivi/$focus.txt")" ]; }; }; then
         [ -n "$focus" ] && echo && echo "Au suivant :"
         detail "$suivant"
     fi

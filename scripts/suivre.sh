@@ -2,8 +2,9 @@
 # suivre.sh SRC EXERCICE... — ce que fait `make suivre` : le mode « suivi »,
 # comme rustlings. À chaque enregistrement d'un fichier .c ou .h de td6/, il
 # recompile l'exercice de ce fichier, relance ses tests, efface l'écran et
-# affiche la progression de chaque exercice (✔/✘, points), le premier test
-# en échec avec son message et l'étape 1 de son indice (scripts/progres.sh).
+# affiche la progression de chaque exercice (✔/✘, tests réussis, points de
+# Classroom), le premier test en échec avec son message et l'étape 1 de son
+# indice (scripts/progres.sh).
 #
 # Il attend les enregistrements avec inotifywait (paquet inotify-tools) ;
 # sans lui, il regarde les dates des fichiers toutes les 2 s. Ctrl-C arrête

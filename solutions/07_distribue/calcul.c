@@ -4,13 +4,16 @@
  */
 #include "calcul.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commun.h"
+#include "ligne.h"
 
 #define DEFAULT_BASE 80000000L   /* comme au chapitre 05 : 16 × les 5 000 000 du cours */
 #define DEFAULT_COUNT 20
@@ -56,10 +59,16 @@ void wait_politely(MPI_Request *request, MPI_Status *status)
 
 static int my_rank = -1;
 
+/* Vrai pendant la lecture de la ligne de commande : -h ou une erreur y
+ * font sortir le programme par exit (commun/ligne.c). */
+static int reading_command_line;
+
 /* Appelé par exit() (atexit) : un rang qui sort sans MPI_Finalize le dit,
  * et chaque rang note sa fin dans la trace. Un rang bloqué (qui attend un
  * message qui ne vient pas) ne passe jamais ici : les tests le repèrent
- * ainsi et peuvent le nommer. */
+ * ainsi et peuvent le nommer. Une sortie pendant la lecture de la ligne
+ * de commande (-h, erreur), elle, est voulue : chaque rang y ferme MPI
+ * lui-même, puisque tous ont lu la même ligne et s'arrêtent ensemble. */
 static void at_exit(void)
 {
     int initialized = 0, finalized = 0;
@@ -67,9 +76,14 @@ static void at_exit(void)
 
     MPI_Initialized(&initialized);
     MPI_Finalized(&finalized);
-    if (initialized && !finalized)
+    if (initialized && !finalized && reading_command_line) {
+        fflush(stdout);
+        MPI_Finalize();
+        finalized = 1;
+    } else if (initialized && !finalized) {
         fprintf(stderr, "rang %d : le programme se termine sans avoir appelé MPI_Finalize\n",
                 my_rank);
+    }
     snprintf(task, sizeof task, "rang %d %s", my_rank,
              finalized ? "MPI_Finalize" : "sans MPI_Finalize");
     td6_trace("fin", task, td6_now(), td6_now());
@@ -93,69 +107,68 @@ int MPI_Finalize(void)
 
 /* ---- Ligne de commande ------------------------------------------------- */
 
-static const char *base_name(const char *path)
+/* Les rangs autres que 0 lisent la ligne en silence : l'aide ou l'erreur
+ * n'est écrite qu'une fois, par le rang 0. Rend la sortie d'erreur et la
+ * sortie standard d'avant (à remettre par speak_again), ou -1 au rang 0. */
+static int keep_quiet(int rank, int *saved_err)
 {
-    const char *slash = strrchr(path, '/');
+    int saved_out, null;
 
-    return slash != NULL ? slash + 1 : path;
+    *saved_err = -1;
+    if (rank == 0 || (null = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+        return -1;
+    fflush(stdout);
+    saved_out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    *saved_err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    close(null);
+    return saved_out;
 }
 
-/* Rang 0 seulement : l'erreur, puis le conseil ; rend le code 2. */
-static int refuse(int rank, const char *prog, const char *what, const char *text)
+static void speak_again(int saved_out, int saved_err)
 {
-    if (rank == 0)
-        fprintf(stderr, "%s : %s « %s »\nessayez « %s --help ».\n", prog, what, text, prog);
-    return 2;
+    if (saved_out >= 0) {
+        fflush(stdout);
+        dup2(saved_out, STDOUT_FILENO);
+        close(saved_out);
+    }
+    if (saved_err >= 0) {
+        dup2(saved_err, STDERR_FILENO);
+        close(saved_err);
+    }
 }
 
-int parse_arguments(int argc, char **argv, int rank, job *j)
+job parse_arguments(int argc, char **argv, int rank)
 {
-    const char *prog = base_name(argv[0]);
-    int first = 1;
+    char help[512];
+    const td6_command_line cl = { "[N...]", help, "", NULL };
+    int saved_err, saved_out;
+    job j;
 
     my_rank = rank;
     atexit(at_exit);
-    *j = (job){ NULL, 0 };
-    for (; first < argc && argv[first][0] == '-'; first++) {
-        if (strcmp(argv[first], "--") == 0) {
-            first++;
-            break;
-        }
-        if (strcmp(argv[first], "-h") != 0 && strcmp(argv[first], "--help") != 0)
-            return refuse(rank, prog, "option inconnue :", argv[first]);
-        if (rank == 0)
-            printf("usage : %s [N...]\n"
-                   "  à lancer par mpiexec : mpiexec -n P %s [N...]\n"
-                   "  Calcule cpu_bound(N) (somme des carrés de 0 à N - 1, exacte) pour\n"
-                   "  chaque N, réparti sur les P processus ; le rang 0 affiche les\n"
-                   "  résultats dans l'ordre de la liste. Sans N : %d nombres à partir\n"
-                   "  de %ld. N est un entier de 0 à %ld.\n"
-                   "  -h, --help  cette aide\n", prog, prog, DEFAULT_COUNT, DEFAULT_BASE,
-                   MAX_NUMBER);
-        return 0;
-    }
-    j->count = first < argc ? (size_t)(argc - first) : DEFAULT_COUNT;
-    j->numbers = Calloc(j->count, sizeof *j->numbers);
-    for (size_t i = 0; i < j->count; i++) {
-        const char *text;
-        char *end = NULL;
-
-        if (first >= argc) {
-            j->numbers[i] = DEFAULT_BASE + (long)i;
-            continue;
-        }
-        text = argv[first + (int)i];
-        j->numbers[i] = strtol(text, &end, 10);
-        if (end == text || *end != '\0' || text[0] == '-' || j->numbers[i] > MAX_NUMBER) {
-            char what[96];
-
-            free(j->numbers);
-            *j = (job){ NULL, 0 };
-            snprintf(what, sizeof what, "N attend un entier entre 0 et %ld, pas", MAX_NUMBER);
-            return refuse(rank, prog, what, text);
-        }
-    }
-    return -1;
+    snprintf(help, sizeof help,
+             "  à lancer par mpiexec : mpiexec -n P %s [N...]\n"
+             "  Calcule cpu_bound(N) (somme des carrés de 0 à N - 1, exacte) pour\n"
+             "  chaque N, réparti sur les P processus ; le rang 0 affiche les\n"
+             "  résultats dans l'ordre de la liste.\n"
+             "  N             un nombre de 0 à %ld (sans N : les %d nombres du cours,\n"
+             "                à partir de %ld)\n"
+             "  -h, --help    cette aide\n",
+             program_invocation_short_name, MAX_NUMBER, DEFAULT_COUNT, DEFAULT_BASE);
+    reading_command_line = 1;
+    saved_out = keep_quiet(rank, &saved_err);
+    td6_operands(argc, argv, &cl);   /* -h et les erreurs : traités là */
+    j.count = optind < argc ? (size_t)(argc - optind) : DEFAULT_COUNT;
+    j.numbers = Calloc(j.count, sizeof *j.numbers);
+    for (size_t i = 0; i < j.count; i++)
+        j.numbers[i] = optind < argc
+                           ? td6_cli_long("N", argv[optind + (int)i], 0, MAX_NUMBER)
+                           : DEFAULT_BASE + (long)i;
+    speak_again(saved_out, saved_err);
+    reading_command_line = 0;
+    return j;
 }
 
 void print_sums(const job *j, const unsigned __int128 *sums, double seconds)

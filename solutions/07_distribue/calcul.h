@@ -32,12 +32,13 @@ unsigned __int128 cpu_bound(long number);
  * « ... calcul <début> <fin> cpu_bound(N) rang R ». */
 unsigned __int128 compute_traced(long number, int rank);
 
-/* À appeler juste après MPI_Init, par tous les rangs. Lit « [N...] » ;
- * sans N, la liste du cours (20 nombres à partir de 80 000 000). Renvoie
- * -1 s'il faut calculer, sinon le code de sortie (0 après -h, 2 si la
- * ligne est fausse) : seul le rang 0 a écrit l'aide ou l'erreur, et tous
- * les rangs, qui ont lu la même ligne, s'arrêtent de la même façon. */
-int parse_arguments(int argc, char **argv, int rank, job *j);
+/* À appeler juste après MPI_Init, par tous les rangs. Lit « [N...] »
+ * avec commun/ligne.c, comme tous les programmes du TD ; sans N, la liste
+ * du cours (20 nombres à partir de 80 000 000). Après -h ou une ligne
+ * fausse, ne revient pas : seul le rang 0 écrit l'aide ou l'erreur, et
+ * tous les rangs, qui ont lu la même ligne, s'arrêtent de la même façon
+ * (MPI_Finalize, puis code 0 ou 2). */
+job parse_arguments(int argc, char **argv, int rank);
 
 /* MPI_Wait, sans occuper un cœur : MPICH attend un message en tournant
  * (il interroge la mémoire partagée sans arrêt, un cœur à 100 %). Ici, on

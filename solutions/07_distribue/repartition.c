@@ -95,7 +95,7 @@ static void find_sums(const job *j, int rank, int size, unsigned __int128 *sums)
 
 int main(int argc, char **argv)
 {
-    int rank, size, status;
+    int rank, size;
     job j;
     unsigned __int128 *sums;
     double start;
@@ -104,12 +104,9 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    status = parse_arguments(argc, argv, rank, &j);
-    if (status >= 0) {
-        /* Tous les rangs ont lu la même ligne : tous s'arrêtent ici. */
-        MPI_Finalize();
-        return status;
-    }
+    /* Chaque rang lit la même ligne : après -h ou une erreur, tous
+     * s'arrêtent là (MPI_Finalize, puis code 0 ou 2). */
+    j = parse_arguments(argc, argv, rank);
     sums = Calloc(j.count + 1, sizeof *sums);
     start = td6_now();
     find_sums(&j, rank, size, sums);

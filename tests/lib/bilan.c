@@ -169,8 +169,8 @@ static json_t *all_failed(const char *dir, const char *exo, const char *name,
         char *tab = strchr(line, '\t');
         /* Le message entier au premier test, un renvoi aux suivants. */
         const char *text = json_array_size(tests) == 0 ? msg : strcmp(name, "compilation") == 0
-                               ? "non noté : le code ne compile pas (voir le premier test)"
-                               : "non noté : la suite n'a pas tourné jusqu'au bout";
+                               ? "échoué : le code ne compile pas (voir le premier test)"
+                               : "échoué : la suite n'a pas tourné jusqu'au bout";
 
         line[strcspn(line, "\n")] = '\0';
         if (tab == NULL)
@@ -470,6 +470,7 @@ int main(int argc, char **argv)
     const char *reports, *student = getenv("TD6_STUDENT"), *csv = getenv("TD6_CSV");
     bool want_bonus = strcmp(env_or("TD6_PART", ""), "bonus") == 0;
     char copy[4096], *no_sandbox, *changed, *json_path;
+    const char *first_failing = NULL;   /* le premier exercice à reprendre */
     FILE *js;
 
     if (argc < 2) {
@@ -539,6 +540,11 @@ int main(int argc, char **argv)
             sum[kind].ok += c[kind].ok;
             sum[kind].n += c[kind].n;
         }
+        /* Un exercice sans test de base (07) est jugé sur ses bonus, comme
+         * le code de sortie. */
+        if (first_failing == NULL &&
+            (want_bonus || c[BASE].n == 0 ? !bonus_ok : !all_ok))
+            first_failing = exo;
         points += all_ok ? w : 0;
         points_max += w;
         bonus_points += bonus_ok ? wb : 0;
@@ -547,6 +553,8 @@ int main(int argc, char **argv)
     }
     printf("------------------------ --------- --------- ---------\n");
     printf("Note : %ld / %ld\n", sum[BASE].ok, sum[BASE].n);
+    if (sum[BASE].n == 0 && sum[BONUS].n > 0)
+        printf("  (aucun test compté dans la note ici : tout est en bonus, jugé à part)\n");
     if (points_max > 0)
         printf("Points (barème de Classroom) : %ld / %ld\n", points, points_max);
     if (sum[BONUS].n > 0)
@@ -572,6 +580,11 @@ int main(int argc, char **argv)
                "vous, le correcteur note avec les siens (voir resultats.json).\n", n);
     }
     print_tools(all);
+    /* Que faire ensuite, pour l'étudiant (pas dans make noter-classe). */
+    if (first_failing != NULL && csv == NULL)
+        printf("\nPour avancer : make indice EXO=%.2s, un indice pour le premier test en échec\n"
+               "de %s (la ligne « make: *** [...] Error 1 » qui peut suivre dit seulement\n"
+               "que des tests échouent).\n", first_failing, first_failing);
     fprintf(o.tap, "1..%d\n", o.tap_index);
     fputs("</testsuites>\n", o.junit);
     commit(o.tap, o.tap_path);

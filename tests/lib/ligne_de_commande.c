@@ -355,7 +355,7 @@ void td6_add_cli_tests(Suite *s, const char *program, const char *form)
         char description[256];
 
         snprintf(p->tests[k], sizeof p->tests[k], "cli_%s_%s", program, rules[k].suffix);
-        snprintf(description, sizeof description, "ligne de commande de %s (non noté) : %s",
+        snprintf(description, sizeof description, "ligne de commande de %s (non compté) : %s",
                  program, rules[k].description);
         /* Check et principal.c gardent ces chaînes jusqu'à la fin. */
         td6_add(s, p->tests[k], rules[k].fn, strdup(description), 20);
