@@ -61,8 +61,9 @@ long sampler_stop(thread_sampler *s, long *samples);
  * observé) et exige un seul thread. */
 void check_single_thread(const char *prog);
 
-/* Le test « tout en vol » commun : la liste du cours, un serveur à 300 ms ;
- * le serveur doit avoir vu au moins 150 requêtes simultanées. */
+/* Le test « tout en vol » commun : la liste du cours, un serveur à
+ * rendez-vous de 160 ; le serveur doit avoir vu les 160 requêtes en vol
+ * ensemble. */
 void check_all_in_flight(const char *prog);
 
 /* Le test « attendre sans calculer » commun : 8 URL et 2 s d'attente au

@@ -291,7 +291,7 @@ void register_boucle(Suite *s)
     td6_add(s, "boucle_tout_est_lu", test_boucle_tout_est_lu,
             "boucle : les 160 pages du cours sont lues, avec la bonne taille", 40);
     td6_add(s, "boucle_tout_en_vol", test_boucle_tout_en_vol,
-            "boucle : au moins 150 des 160 requêtes en vol en même temps", 40);
+            "boucle : les 160 requêtes en vol en même temps", 40);
     td6_add(s, "boucle_un_seul_thread", test_boucle_un_seul_thread,
             "boucle : un seul thread pendant toute l'exécution", 40);
     td6_add(s, "boucle_attente_sans_calcul", test_boucle_attente_sans_calcul,
