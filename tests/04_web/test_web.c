@@ -126,13 +126,15 @@ static void finish(td6_process *p, const char *prog)
     ck_assert_msg(ended, "%s ne s'est pas arrêté dans les 5 s après SIGTERM. Un serveur doit "
                   "s'arrêter proprement : attendre le signal (sigwait), puis MHD_stop_daemon "
                   "et tout libérer. Un appel à l'API en cours doit pouvoir s'interrompre.", prog);
+    /* Un rapport de sanitizer d'abord : il dit pourquoi le code de sortie
+     * n'est pas 0 (LeakSanitizer sort avec 23). */
+    td6_require_clean(&r, prog);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "%s, arrêté par SIGTERM, doit finir normalement avec le code 0 ; %s %d. "
                   "Bloquez SIGINT et SIGTERM avant de créer des threads, attendez-les avec "
                   "sigwait, arrêtez le serveur puis quittez main par return 0. stderr : %.300s",
                   prog, WIFEXITED(status) ? "code de sortie" : "tué par le signal",
                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), r.err);
-    td6_require_clean(&r, prog);
     free(r.err);
 }
 
@@ -648,25 +650,39 @@ static void test_evenementiel_peu_de_threads(void)
     finish(&p, "evenementiel");
 }
 
-/* ---- Sous ThreadSanitizer ---------------------------------------------- */
+/* ---- Sous ThreadSanitizer et AddressSanitizer ---------------------------- */
 
-/* Chaque serveur compilé avec ThreadSanitizer (make test le construit), 4
- * clients à la fois puis SIGTERM : aucune variable partagée entre threads
- * sans verrou (une multi-poignée ou une file commune, un compteur...), et
- * pas de fuite à l'arrêt. finish() lit sa sortie d'erreur et échoue sur le
- * moindre rapport. */
-static void sanitized_server(const char *prog)
+/* Chaque serveur compilé avec un sanitizer (make test le construit), 4
+ * clients à la fois puis SIGTERM ; finish() lit sa sortie d'erreur et
+ * échoue sur le moindre rapport.
+ *   - ThreadSanitizer : aucune variable partagée entre threads sans verrou
+ *     (une multi-poignée ou une file commune, un compteur...). io_sync=0 :
+ *     par défaut, TSan tient une écriture sur n'importe quelle socket pour
+ *     une synchronisation avec toute lecture d'une autre socket ; deux
+ *     threads qui font du réseau entre leurs accès à une même variable
+ *     paraîtraient alors ordonnés, ou non, selon le hasard de la course. Sans
+ *     cela, seuls les verrous, les atomiques et la création des threads
+ *     ordonnent : le verdict ne dépend plus de l'exécution. 300 ms de
+ *     latence : les 4 clients sont tous arrivés bien avant qu'un premier
+ *     ait sa page, même sur une machine chargée.
+ *   - AddressSanitizer (et LeakSanitizer, à la sortie) : ni accès hors
+ *     des bornes ou après free, ni fuite de mémoire (un arbre JSON, une
+ *     poignée ou une page jamais libérés). */
+static void sanitized_server(const char *prog, const char *variable)
 {
     enum { CLIENTS = 4 };
     td6_http replies[CLIENTS];
+    const char *tool = strcmp(variable, "TD6_BIN_TSAN") == 0 ? "ThreadSanitizer"
+                                                              : "AddressSanitizer";
 
-    td6_use_sanitized("TD6_BIN_TSAN");
-    td6_server_start(50);
+    setenv("TSAN_OPTIONS", "halt_on_error=0 second_deadlock_stack=1 io_sync=0", 1);
+    td6_use_sanitized(variable);
+    td6_server_start(300);
     td6_process p = start_prog(prog, NULL, NULL);
     get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
     for (int i = 0; i < CLIENTS; i++) {
-        ck_assert_msg(replies[i].status == 200, "%s (ThreadSanitizer) : le client n°%d a reçu "
-                      "le statut %ld au lieu de 200 (%s).", prog, i + 1, replies[i].status,
+        ck_assert_msg(replies[i].status == 200, "%s (%s) : le client n°%d a reçu le statut %ld "
+                      "au lieu de 200 (%s).", prog, tool, i + 1, replies[i].status,
                       replies[i].error);
         td6_http_free(&replies[i]);
     }
@@ -675,17 +691,23 @@ static void sanitized_server(const char *prog)
 
 static void test_tsan_hello(void)
 {
-    sanitized_server("hello");
+    sanitized_server("hello", "TD6_BIN_TSAN");
 }
 
 static void test_tsan_hello2(void)
 {
-    sanitized_server("hello2");
+    sanitized_server("hello2", "TD6_BIN_TSAN");
 }
 
 static void test_tsan_evenementiel(void)
 {
-    sanitized_server("evenementiel");
+    sanitized_server("evenementiel", "TD6_BIN_TSAN");
+}
+
+static void test_asan_web(void)
+{
+    for (int i = 0; i < N_PROGS; i++)
+        sanitized_server(PROGS[i], "TD6_BIN_ASAN");
 }
 
 /* ---- API en panne --------------------------------------------------- */
@@ -837,19 +859,26 @@ static void test_methode_refusee(void)
 
 /* ---- Arguments, démarrage et arrêt ------------------------------------- */
 
-/* Un port TCP libre sur 127.0.0.1 (libre à l'instant : on le rend aussitôt). */
+/* Un port TCP libre sur 127.0.0.1 (libre à l'instant : on le rend aussitôt)
+ * dont les deux octets diffèrent : 0x1F1F lu à l'envers reste 0x1F1F, et
+ * un htons oublié passerait inaperçu. */
 static int free_port(void)
 {
-    struct sockaddr_in addr = { .sin_family = AF_INET };
-    socklen_t len = sizeof addr;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port = 0;
 
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_msg(fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0
-                  && getsockname(fd, (struct sockaddr *)&addr, &len) == 0,
-                  "test : pas de port libre (%s)", strerror(errno));
-    close(fd);
-    return ntohs(addr.sin_port);
+    for (int tries = 0; tries < 100 && (port == 0 || (port >> 8) == (port & 0xff)); tries++) {
+        struct sockaddr_in addr = { .sin_family = AF_INET };
+        socklen_t len = sizeof addr;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ck_assert_msg(fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0
+                      && getsockname(fd, (struct sockaddr *)&addr, &len) == 0,
+                      "test : pas de port libre (%s)", strerror(errno));
+        close(fd);
+        port = ntohs(addr.sin_port);
+    }
+    return port;
 }
 
 static void test_port_donne(void)
@@ -863,8 +892,10 @@ static void test_port_donne(void)
         snprintf(expected, sizeof expected, "http://127.0.0.1:%s", port);
         td6_process p = td6_spawn(PROGS[i], args, NULL, 10);
         ck_assert_msg(strcmp(p.first_line, expected) == 0,
-                      "%s %s : la première ligne doit être « %s », lue « %s ».", PROGS[i], port,
-                      expected, p.first_line);
+                      "%s %s : la première ligne doit être « %s », lue « %s ». Le serveur "
+                      "doit écouter sur le port demandé : dans la struct sockaddr_in, le port "
+                      "s'écrit dans l'ordre des octets du réseau (htons), sinon %s devient "
+                      "un autre port.", PROGS[i], port, expected, p.first_line, port);
         td6_http h = td6_get(page_url(&p, "/inconnu"), 5);
         ck_assert_msg(h.status == 404, "%s %s : le serveur doit écouter sur ce port (404 "
                       "attendu pour /inconnu, reçu %ld).", PROGS[i], port, h.status);
@@ -939,6 +970,8 @@ void td6_register(Suite *s)
             "hello2 : ThreadSanitizer, aucune course de données (4 clients)", 60);
     td6_add(s, "tsan_evenementiel", test_tsan_evenementiel,
             "evenementiel : ThreadSanitizer, aucune course de données (4 clients)", 60);
+    td6_add(s, "asan_web", test_asan_web,
+            "les trois serveurs sous AddressSanitizer : ni erreur de mémoire, ni fuite", 90);
     td6_add(s, "api_refusee", test_api_refusee,
             "API injoignable : 502, et le serveur continue", 40);
     td6_add(s, "api_muette", test_api_muette,
