@@ -244,8 +244,15 @@ static void check_comic_page(const td6_http *h, const char *prog, const char *pa
     char prefix[200];
     const char *time_taken = strstr(h->body, "Time taken: ");
 
-    ck_assert_msg(h->status == 200, "%s %s : statut 200 attendu, reçu %ld (%s). Page : %.300s",
-                  prog, path, h->status, h->status == 0 ? h->error : "réponse HTTP", h->body);
+    ck_assert_msg(h->status == 200, "%s %s : statut 200 attendu, reçu %ld (%s).%s Page : %.300s",
+                  prog, path, h->status, h->status == 0 ? h->error : "réponse HTTP",
+                  h->status == 0 && (strstr(h->error, "returned nothing") != NULL
+                                     || strstr(h->error, "reset") != NULL)
+                      ? " Connexion fermée sans réponse : le programme a sans doute "
+                        "planté en préparant la page (mémoire libérée deux fois, pointeur "
+                        "NULL...) ; make sanitize EXO=04 montre où."
+                      : "",
+                  h->body);
     ck_assert_msg(time_taken != NULL,
                   "%s %s : la page doit afficher « Time taken: <secondes> », comme le cours. "
                   "Page : %.300s", prog, path, h->body);
@@ -262,7 +269,9 @@ static void check_comic_page(const td6_http *h, const char *prog, const char *pa
 
         ck_assert_msg(ok, "%s %s : l'image n°%zu doit être le champ « img » renvoyé par l'API "
                       "(%s<n>.svg, n entre 1 et 300), trouvé src=\"%s\". Prenez-le tel quel "
-                      "dans le JSON (json_object_get(..., \"img\")).", prog, path, i + 1,
+                      "dans le JSON (json_object_get(..., \"img\")), et copiez la chaîne "
+                      "avant json_decref : l'arbre libéré emporte ses chaînes (des octets "
+                      "sans sens au début de l'adresse en sont le signe).", prog, path, i + 1,
                       prefix, srcs[i] != NULL ? srcs[i] : "(absent)");
     }
     free_sources(srcs, n < 16 ? n : 16);
@@ -679,6 +688,7 @@ static void sanitized_server(const char *prog, const char *variable)
     td6_use_sanitized(variable);
     td6_server_start(300);
     td6_process p = start_prog(prog, NULL, NULL);
+    first_client(&p, prog);   /* un programme muet échoue ici, vite */
     get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
     for (int i = 0; i < CLIENTS; i++) {
         ck_assert_msg(replies[i].status == 200, "%s (%s) : le client n°%d a reçu le statut %ld "
@@ -739,8 +749,9 @@ static void check_api_failure(const char *path, const char *extra, const char *w
 static void test_api_refusee(void)
 {
     check_api_failure("http://127.0.0.1:1/xkcd", NULL, "API injoignable (connexion refusée)",
-                      "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) : l'erreur "
-                      "vient du serveur d'en face, pas du vôtre.");
+                      "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) tout de "
+                      "suite : l'erreur vient du serveur d'en face, pas du vôtre. Ne "
+                      "réessayez pas sans fin : le client attendrait pour toujours.");
 }
 
 static void test_api_muette(void)
@@ -753,7 +764,8 @@ static void test_api_muette(void)
 static void test_api_500(void)
 {
     check_api_failure("/xkcd-500", NULL, "API qui répond 500",
-                      "Un statut >= 400 de l'API est une panne : lisez-le avec "
+                      "Un statut >= 400 de l'API est une panne, même si son corps a l'air "
+                      "d'une bande (celui de /xkcd-500 en est une) : lisez le statut avec "
                       "curl_easy_getinfo(CURLINFO_RESPONSE_CODE) et répondez 502.");
 }
 
