@@ -673,7 +673,7 @@ static void test_evenementiel_peu_de_threads(void)
  *     cela, seuls les verrous, les atomiques et la création des threads
  *     ordonnent : le verdict ne dépend plus de l'exécution. 300 ms de
  *     latence : les 4 clients sont tous arrivés bien avant qu'un premier
- *     ait sa page, même sur une machine chargée.
+ *     ait sa page, même sur une machine chargée (sous ASan, 50 ms suffisent).
  *   - AddressSanitizer (et LeakSanitizer, à la sortie) : ni accès hors
  *     des bornes ou après free, ni fuite de mémoire (un arbre JSON, une
  *     poignée ou une page jamais libérés). */
@@ -686,7 +686,7 @@ static void sanitized_server(const char *prog, const char *variable)
 
     setenv("TSAN_OPTIONS", "halt_on_error=0 second_deadlock_stack=1 io_sync=0", 1);
     td6_use_sanitized(variable);
-    td6_server_start(300);
+    td6_server_start(strcmp(variable, "TD6_BIN_TSAN") == 0 ? 300 : 50);
     td6_process p = start_prog(prog, NULL, NULL);
     first_client(&p, prog);   /* un programme muet échoue ici, vite */
     get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
