@@ -74,7 +74,8 @@
  *   - 9001 : JSON valide dont « img » contient " < > & ' (teste l'échappement
  *            HTML) : https://imgs.example/"><script>alert('x&y')</script>.png
  *   - 9002 : statut 200 mais JSON invalide (tronqué) ;
- *   - 9003 : statut 500 avec un court texte ;
+ *   - 9003 : statut 500, avec pourtant le JSON d'une bande (un client qui
+ *            ne lit pas le statut croit avoir réussi) ;
  *   - 9004 : JSON valide sans champ « img » ;
  *   - 9005 : très lent, attend 30 s de plus avant de répondre normalement
  *            (pour tester les délais d'attente ; un arrêt du serveur
@@ -780,9 +781,9 @@ static enum MHD_Result repondre_bande(const struct requete *rq, long n,
         if (asprintf(&corps, "{\"num\": %ld, \"img\": ", n) < 0)
             corps = NULL;
         return envoyer_alloue(rq, MHD_HTTP_OK, TYPE_JSON, corps);
-    case API_ERREUR_500:
-        return envoyer_texte(rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                             "Erreur interne simulée de l'API xkcd.\n");
+    case API_ERREUR_500:   /* une bande qui a l'air juste : seul le statut dit la panne */
+        return envoyer_alloue(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, TYPE_JSON,
+                              json_bande(n, API_NORMALE));
     case API_LENTE:      /* la latence normale est déjà passée */
         if (!attendre(rq->conn, ATTENTE_LENTE_MS))
             return abandonner(rq);

@@ -25,10 +25,6 @@
  * /comic, et cinq pour /comic2. Le serveur local (/stats) n'a jamais vu
  * plus d'une requête de /comic2 à la fois.
  */
-#include <curl/curl.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,19 +32,7 @@
 #include "commun.h"
 #include "web.h"
 
-/* ---- Appeler l'API (collect_bytes, stop_if_asked : dans web.c) -------- */
-
-/* Réglages communs à tous les transferts d'une poignée. */
-static void configure_session(CURL *session)
-{
-    curl_easy_setopt(session, CURLOPT_WRITEFUNCTION, collect_bytes);
-    curl_easy_setopt(session, CURLOPT_TIMEOUT_MS, td6_timeout_ms());
-    /* Programme à plusieurs threads : libcurl ne doit pas utiliser de
-     * signaux (SIGALRM) pour ses délais. */
-    curl_easy_setopt(session, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(session, CURLOPT_XFERINFOFUNCTION, stop_if_asked);
-    curl_easy_setopt(session, CURLOPT_NOPROGRESS, 0L);
-}
+/* ---- Appeler l'API (collect_bytes, configure_easy : dans web.c) ------ */
 
 /* Lit `url` dans `body` avec la poignée `session`. Renvoie 0 si l'API a
  * répondu sans erreur, -1 sinon (la raison est dans `error`). */
@@ -107,7 +91,7 @@ static size_t get_multiple_images(size_t count, char **imgs, char *error, size_t
         snprintf(error, error_size, "curl_easy_init a échoué");
         return 0;
     }
-    configure_session(session);
+    configure_easy(session);
     while (got < count && (imgs[got] = get_xkcd_image(session, error, error_size)) != NULL)
         got++;
     curl_easy_cleanup(session);
@@ -121,17 +105,8 @@ static enum MHD_Result serve_comics(struct MHD_Connection *conn, size_t count)
     char error[ERROR_SIZE] = "";
     double start = td6_now();
     size_t got = get_multiple_images(count, imgs, error, sizeof error);
-    enum MHD_Result queued;
 
-    if (got == count) {
-        queued = answer_comics(conn, td6_now() - start, imgs, count);
-    } else {
-        fprintf(stderr, "hello : échec de l'API : %s\n", error);
-        queued = answer_error(conn, MHD_HTTP_BAD_GATEWAY, error);
-    }
-    for (size_t i = 0; i < got; i++)
-        free(imgs[i]);
-    return queued;
+    return answer_images(conn, start, imgs, got, count, error);
 }
 
 /* ---- Le serveur -------------------------------------------------------- */
@@ -162,10 +137,8 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, co
 /* Démarre le serveur sur 127.0.0.1:port (port 0 : un port libre). */
 static struct MHD_Daemon *start_server(uint16_t port)
 {
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
     unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD;
 
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     /*
      * Le mode de libmicrohttpd, choisi exprès :
      *   - un seul thread interne (MHD_USE_INTERNAL_POLLING_THREAD seul) : il
@@ -183,7 +156,7 @@ static struct MHD_Daemon *start_server(uint16_t port)
     /* Un thread par connexion : chaque requête peut bloquer sans gêner les autres. */
     flags |= MHD_USE_THREAD_PER_CONNECTION;
     return MHD_start_daemon(flags, port, NULL, NULL, handle_request, NULL,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                            MHD_OPTION_SOCK_ADDR, web_loopback(port),
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
                             MHD_OPTION_END);
 }

@@ -5,9 +5,9 @@
  * les mêmes pages ; seule change la manière d'attendre l'API (en bloquant,
  * en même temps avec une multi-poignée, ou sans bloquer aucun thread). Ce
  * qui est commun est ici, écrit une fois : lire la ligne de commande et
- * démarrer, tirer une bande au hasard, recevoir une réponse, lire le JSON
- * de l'API, construire les pages (en échappant le HTML), s'arrêter sur
- * Ctrl-C.
+ * démarrer, tirer une bande au hasard, régler une poignée et recevoir une
+ * réponse, suivre un transfert d'une multi-poignée, lire le JSON de l'API,
+ * construire les pages (en échappant le HTML), s'arrêter sur Ctrl-C.
  */
 #ifndef WEB_H
 #define WEB_H
@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #define COMIC_COUNT 5    /* bandes de /comic2 (et de /comic pour hello2, evenementiel) */
 #define ERROR_SIZE 512
@@ -58,9 +59,43 @@ size_t collect_bytes(char *data, size_t size, size_t nmemb, void *userdata);
 int stop_if_asked(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                   curl_off_t ulnow);
 
+/* Les réglages de toute poignée qui appelle l'API : la réponse va dans une
+ * struct buffer (collect_bytes, CURLOPT_WRITEDATA reste à donner), un délai
+ * (td6_timeout_ms : une API muette ne bloque pas un client pour toujours),
+ * pas de signaux (programme à plusieurs threads), et stop_if_asked. */
+void configure_easy(CURL *easy);
+
 /* Prend le champ « img » dans la réponse JSON de l'API. Renvoie une copie
  * à libérer, ou NULL (la raison est dans `error`). */
 char *extract_img(const struct buffer *body, const char *url, char *error, size_t error_size);
+
+/* ---- Les transferts d'une multi-poignée (hello2, evenementiel) ------- */
+
+/* Un appel à l'API confié à une multi-poignée. Il appartient à une seule
+ * requête, donc à un seul thread à la fois. */
+struct transfer {
+    CURL *easy;           /* sa poignée (NULL : pas créée, ou déjà fermée) */
+    char *url;            /* l'adresse JSON demandée */
+    struct buffer body;   /* la réponse de l'API */
+    bool done;            /* libcurl l'a terminé (bien ou mal) */
+    CURLcode result;      /* son résultat, valable si done */
+    long status;          /* le statut HTTP de l'API, valable si done */
+    double begin;         /* son départ, pour td6_trace */
+    void *owner;          /* à qui il appartient (evenementiel : sa requête) */
+};
+
+/* Prépare `t` vers une bande au hasard, sans le lancer : poignée réglée
+ * (configure_easy), et CURLOPT_PRIVATE = t pour le retrouver à la fin.
+ * Renvoie 0 ; ou -1 si libcurl n'a pas pu créer la poignée, et le transfert
+ * est alors noté fini, en échec (CURLE_FAILED_INIT). */
+int transfer_prepare(struct transfer *t, void *owner);
+
+/* Un message de curl_multi_info_read : si c'est la fin d'un transfert, note
+ * son résultat et son statut HTTP, et renvoie ce transfert ; sinon NULL. */
+struct transfer *transfer_finished(const CURLMsg *msg);
+
+/* Libère la poignée (si elle existe encore), l'adresse et la réponse. */
+void transfer_free(struct transfer *t);
 
 /* ---- Construire les réponses ----------------------------------------- */
 
@@ -76,6 +111,17 @@ enum MHD_Result answer_error(struct MHD_Connection *conn, unsigned int status,
 /* La page du cours : le temps pris, puis les images. */
 enum MHD_Result answer_comics(struct MHD_Connection *conn, double seconds, char **imgs,
                               size_t count);
+
+/* La fin d'une page commencée à `start` : si les `count` images sont là
+ * (got == count), la page du cours ; sinon 502 avec `error` (écrit aussi
+ * sur stderr). Libère imgs[0..got-1]. */
+enum MHD_Result answer_images(struct MHD_Connection *conn, double start, char **imgs, size_t got,
+                              size_t count, const char *error);
+
+/* Pareil, quand les `count` transferts d'une page sont finis : leurs
+ * images, ou 502 au premier qui a échoué (statut HTTP, JSON...). */
+enum MHD_Result answer_transfers(struct MHD_Connection *conn, double start,
+                                 const struct transfer *t, size_t count);
 
 /* Le début commun des gestionnaires de requête : true si la requête est
  * prête à recevoir une réponse (en-têtes vus, corps éventuel ignoré, GET ou
@@ -100,6 +146,10 @@ web_program web_start(int argc, char **argv, const char *about);
 /* Affiche l'adresse du serveur (la première ligne, lue par les tests) ;
  * daemon == NULL : dit que le port est pris, libère tout, renvoie false. */
 bool web_announce(web_program *w, struct MHD_Daemon *daemon, const char *routes);
+
+/* L'adresse 127.0.0.1:port, pour MHD_OPTION_SOCK_ADDR (port 0 : un port
+ * libre, que web_announce lira). */
+const struct sockaddr *web_loopback(uint16_t port);
 
 /* Attend Ctrl-C ou SIGTERM, puis lève g_stopping. Renvoie le signal. */
 int web_wait(web_program *w);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,17 @@ int stop_if_asked(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     return atomic_load(&g_stopping) ? 1 : 0;
 }
 
+void configure_easy(CURL *easy)
+{
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_bytes);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, td6_timeout_ms());
+    /* Programme à plusieurs threads : libcurl ne doit pas utiliser de
+     * signaux (SIGALRM) pour ses délais. */
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, stop_if_asked);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+}
+
 char *extract_img(const struct buffer *body, const char *url, char *error, size_t error_size)
 {
     json_error_t parse_error;
@@ -86,6 +98,72 @@ char *extract_img(const struct buffer *body, const char *url, char *error, size_
     (void)parse_error;
     snprintf(error, error_size, "%s : « img » pas encore extrait du JSON (à écrire)", url);
     return img;
+}
+
+/* ---- Les transferts d'une multi-poignée ------------------------------ */
+
+int transfer_prepare(struct transfer *t, void *owner)
+{
+    t->owner = owner;
+    t->url = random_comic_url();
+    t->easy = curl_easy_init();
+    if (t->easy == NULL) {
+        t->done = true;
+        t->result = CURLE_FAILED_INIT;
+        return -1;
+    }
+    configure_easy(t->easy);
+    curl_easy_setopt(t->easy, CURLOPT_URL, t->url);
+    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, &t->body);
+    /* Pour retrouver le transfert quand libcurl dit qu'il est fini. */
+    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+    return 0;
+}
+
+struct transfer *transfer_finished(const CURLMsg *msg)
+{
+    struct transfer *t;
+    char *owner;
+
+    if (msg->msg != CURLMSG_DONE)
+        return NULL;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &owner);
+    t = (struct transfer *)owner;
+    t->done = true;
+    t->result = msg->data.result;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->status);
+    /* Pour `make images` (sans effet si TD6_TRACE n'est pas défini). */
+    td6_trace("attente", t->url, t->begin, td6_now());
+    return t;
+}
+
+void transfer_free(struct transfer *t)
+{
+    if (t->easy != NULL)
+        curl_easy_cleanup(t->easy);
+    t->easy = NULL;
+    free(t->url);
+    free(t->body.data);
+}
+
+/* L'image d'un transfert fini (copie à libérer), ou NULL si l'API a échoué
+ * (la raison est dans `error`). */
+static char *transfer_img(const struct transfer *t, char *error, size_t error_size)
+{
+    if (!t->done) {
+        snprintf(error, error_size, "%s : transfert jamais terminé", t->url);
+        return NULL;
+    }
+    if (t->result != CURLE_OK) {
+        snprintf(error, error_size, "%s : %s", t->url, td6_curl_error(t->result));
+        return NULL;
+    }
+    /* Un statut 400 ou plus est une panne de l'API, même si le transfert a réussi. */
+    if (t->status >= 400) {
+        snprintf(error, error_size, "%s : l'API a répondu %ld", t->url, t->status);
+        return NULL;
+    }
+    return extract_img(&t->body, t->url, error, error_size);
 }
 
 /* ---- Construire les réponses ----------------------------------------- */
@@ -164,6 +242,35 @@ enum MHD_Result answer_comics(struct MHD_Connection *conn, double seconds, char 
         return MHD_NO;
     }
     return answer(conn, MHD_HTTP_OK, html, size);
+}
+
+enum MHD_Result answer_images(struct MHD_Connection *conn, double start, char **imgs, size_t got,
+                              size_t count, const char *error)
+{
+    enum MHD_Result queued;
+
+    if (got == count) {
+        queued = answer_comics(conn, td6_now() - start, imgs, count);
+    } else {
+        fprintf(stderr, "%s : échec de l'API : %s\n", program_invocation_short_name, error);
+        queued = answer_error(conn, MHD_HTTP_BAD_GATEWAY, error);
+    }
+    for (size_t i = 0; i < got; i++)
+        free(imgs[i]);
+    return queued;
+}
+
+enum MHD_Result answer_transfers(struct MHD_Connection *conn, double start,
+                                 const struct transfer *t, size_t count)
+{
+    char *imgs[COMIC_COUNT] = { NULL };
+    char error[ERROR_SIZE] = "";
+    size_t got = 0;
+
+    while (got < count && got < COMIC_COUNT
+           && (imgs[got] = transfer_img(&t[got], error, sizeof error)) != NULL)
+        got++;
+    return answer_images(conn, start, imgs, got, count, error);
 }
 
 bool request_ready(struct MHD_Connection *conn, const char *method, size_t *upload_data_size,
@@ -259,6 +366,16 @@ bool web_announce(web_program *w, struct MHD_Daemon *daemon, const char *routes)
     fprintf(stderr, "Ouvrez http://127.0.0.1:%u%s ; API : %s ; Ctrl-C pour arrêter.\n", w->port,
             routes, g_api);
     return true;
+}
+
+const struct sockaddr *web_loopback(uint16_t port)
+{
+    static struct sockaddr_in addr;
+
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);   /* les octets du port dans l'ordre du réseau */
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return (const struct sockaddr *)&addr;
 }
 
 int web_wait(web_program *w)

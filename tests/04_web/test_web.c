@@ -126,13 +126,15 @@ static void finish(td6_process *p, const char *prog)
     ck_assert_msg(ended, "%s ne s'est pas arrêté dans les 5 s après SIGTERM. Un serveur doit "
                   "s'arrêter proprement : attendre le signal (sigwait), puis MHD_stop_daemon "
                   "et tout libérer. Un appel à l'API en cours doit pouvoir s'interrompre.", prog);
+    /* Un rapport de sanitizer d'abord : il dit pourquoi le code de sortie
+     * n'est pas 0 (LeakSanitizer sort avec 23). */
+    td6_require_clean(&r, prog);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "%s, arrêté par SIGTERM, doit finir normalement avec le code 0 ; %s %d. "
                   "Bloquez SIGINT et SIGTERM avant de créer des threads, attendez-les avec "
                   "sigwait, arrêtez le serveur puis quittez main par return 0. stderr : %.300s",
                   prog, WIFEXITED(status) ? "code de sortie" : "tué par le signal",
                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), r.err);
-    td6_require_clean(&r, prog);
     free(r.err);
 }
 
@@ -242,8 +244,15 @@ static void check_comic_page(const td6_http *h, const char *prog, const char *pa
     char prefix[200];
     const char *time_taken = strstr(h->body, "Time taken: ");
 
-    ck_assert_msg(h->status == 200, "%s %s : statut 200 attendu, reçu %ld (%s). Page : %.300s",
-                  prog, path, h->status, h->status == 0 ? h->error : "réponse HTTP", h->body);
+    ck_assert_msg(h->status == 200, "%s %s : statut 200 attendu, reçu %ld (%s).%s Page : %.300s",
+                  prog, path, h->status, h->status == 0 ? h->error : "réponse HTTP",
+                  h->status == 0 && (strstr(h->error, "returned nothing") != NULL
+                                     || strstr(h->error, "reset") != NULL)
+                      ? " Connexion fermée sans réponse : le programme a sans doute "
+                        "planté en préparant la page (mémoire libérée deux fois, pointeur "
+                        "NULL...) ; make sanitize EXO=04 montre où."
+                      : "",
+                  h->body);
     ck_assert_msg(time_taken != NULL,
                   "%s %s : la page doit afficher « Time taken: <secondes> », comme le cours. "
                   "Page : %.300s", prog, path, h->body);
@@ -260,7 +269,9 @@ static void check_comic_page(const td6_http *h, const char *prog, const char *pa
 
         ck_assert_msg(ok, "%s %s : l'image n°%zu doit être le champ « img » renvoyé par l'API "
                       "(%s<n>.svg, n entre 1 et 300), trouvé src=\"%s\". Prenez-le tel quel "
-                      "dans le JSON (json_object_get(..., \"img\")).", prog, path, i + 1,
+                      "dans le JSON (json_object_get(..., \"img\")), et copiez la chaîne "
+                      "avant json_decref : l'arbre libéré emporte ses chaînes (des octets "
+                      "sans sens au début de l'adresse en sont le signe).", prog, path, i + 1,
                       prefix, srcs[i] != NULL ? srcs[i] : "(absent)");
     }
     free_sources(srcs, n < 16 ? n : 16);
@@ -648,25 +659,40 @@ static void test_evenementiel_peu_de_threads(void)
     finish(&p, "evenementiel");
 }
 
-/* ---- Sous ThreadSanitizer ---------------------------------------------- */
+/* ---- Sous ThreadSanitizer et AddressSanitizer ---------------------------- */
 
-/* Chaque serveur compilé avec ThreadSanitizer (make test le construit), 4
- * clients à la fois puis SIGTERM : aucune variable partagée entre threads
- * sans verrou (une multi-poignée ou une file commune, un compteur...), et
- * pas de fuite à l'arrêt. finish() lit sa sortie d'erreur et échoue sur le
- * moindre rapport. */
-static void sanitized_server(const char *prog)
+/* Chaque serveur compilé avec un sanitizer (make test le construit), 4
+ * clients à la fois puis SIGTERM ; finish() lit sa sortie d'erreur et
+ * échoue sur le moindre rapport.
+ *   - ThreadSanitizer : aucune variable partagée entre threads sans verrou
+ *     (une multi-poignée ou une file commune, un compteur...). io_sync=0 :
+ *     par défaut, TSan tient une écriture sur n'importe quelle socket pour
+ *     une synchronisation avec toute lecture d'une autre socket ; deux
+ *     threads qui font du réseau entre leurs accès à une même variable
+ *     paraîtraient alors ordonnés, ou non, selon le hasard de la course. Sans
+ *     cela, seuls les verrous, les atomiques et la création des threads
+ *     ordonnent : le verdict ne dépend plus de l'exécution. 300 ms de
+ *     latence : les 4 clients sont tous arrivés bien avant qu'un premier
+ *     ait sa page, même sur une machine chargée (sous ASan, 50 ms suffisent).
+ *   - AddressSanitizer (et LeakSanitizer, à la sortie) : ni accès hors
+ *     des bornes ou après free, ni fuite de mémoire (un arbre JSON, une
+ *     poignée ou une page jamais libérés). */
+static void sanitized_server(const char *prog, const char *variable)
 {
     enum { CLIENTS = 4 };
     td6_http replies[CLIENTS];
+    const char *tool = strcmp(variable, "TD6_BIN_TSAN") == 0 ? "ThreadSanitizer"
+                                                              : "AddressSanitizer";
 
-    td6_use_sanitized("TD6_BIN_TSAN");
-    td6_server_start(50);
+    setenv("TSAN_OPTIONS", "halt_on_error=0 second_deadlock_stack=1 io_sync=0", 1);
+    td6_use_sanitized(variable);
+    td6_server_start(strcmp(variable, "TD6_BIN_TSAN") == 0 ? 300 : 50);
     td6_process p = start_prog(prog, NULL, NULL);
+    first_client(&p, prog);   /* un programme muet échoue ici, vite */
     get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
     for (int i = 0; i < CLIENTS; i++) {
-        ck_assert_msg(replies[i].status == 200, "%s (ThreadSanitizer) : le client n°%d a reçu "
-                      "le statut %ld au lieu de 200 (%s).", prog, i + 1, replies[i].status,
+        ck_assert_msg(replies[i].status == 200, "%s (%s) : le client n°%d a reçu le statut %ld "
+                      "au lieu de 200 (%s).", prog, tool, i + 1, replies[i].status,
                       replies[i].error);
         td6_http_free(&replies[i]);
     }
@@ -675,17 +701,28 @@ static void sanitized_server(const char *prog)
 
 static void test_tsan_hello(void)
 {
-    sanitized_server("hello");
+    sanitized_server("hello", "TD6_BIN_TSAN");
 }
 
 static void test_tsan_hello2(void)
 {
-    sanitized_server("hello2");
+    sanitized_server("hello2", "TD6_BIN_TSAN");
 }
 
 static void test_tsan_evenementiel(void)
 {
-    sanitized_server("evenementiel");
+    sanitized_server("evenementiel", "TD6_BIN_TSAN");
+}
+
+static void test_asan_hello(void)
+{
+    sanitized_server("hello", "TD6_BIN_ASAN");
+    sanitized_server("hello2", "TD6_BIN_ASAN");
+}
+
+static void test_asan_evenementiel(void)
+{
+    sanitized_server("evenementiel", "TD6_BIN_ASAN");
 }
 
 /* ---- API en panne --------------------------------------------------- */
@@ -712,8 +749,9 @@ static void check_api_failure(const char *path, const char *extra, const char *w
 static void test_api_refusee(void)
 {
     check_api_failure("http://127.0.0.1:1/xkcd", NULL, "API injoignable (connexion refusée)",
-                      "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) : l'erreur "
-                      "vient du serveur d'en face, pas du vôtre.");
+                      "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) tout de "
+                      "suite : l'erreur vient du serveur d'en face, pas du vôtre. Ne "
+                      "réessayez pas sans fin : le client attendrait pour toujours.");
 }
 
 static void test_api_muette(void)
@@ -726,7 +764,8 @@ static void test_api_muette(void)
 static void test_api_500(void)
 {
     check_api_failure("/xkcd-500", NULL, "API qui répond 500",
-                      "Un statut >= 400 de l'API est une panne : lisez-le avec "
+                      "Un statut >= 400 de l'API est une panne, même si son corps a l'air "
+                      "d'une bande (celui de /xkcd-500 en est une) : lisez le statut avec "
                       "curl_easy_getinfo(CURLINFO_RESPONSE_CODE) et répondez 502.");
 }
 
@@ -837,19 +876,26 @@ static void test_methode_refusee(void)
 
 /* ---- Arguments, démarrage et arrêt ------------------------------------- */
 
-/* Un port TCP libre sur 127.0.0.1 (libre à l'instant : on le rend aussitôt). */
+/* Un port TCP libre sur 127.0.0.1 (libre à l'instant : on le rend aussitôt)
+ * dont les deux octets diffèrent : 0x1F1F lu à l'envers reste 0x1F1F, et
+ * un htons oublié passerait inaperçu. */
 static int free_port(void)
 {
-    struct sockaddr_in addr = { .sin_family = AF_INET };
-    socklen_t len = sizeof addr;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port = 0;
 
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_msg(fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0
-                  && getsockname(fd, (struct sockaddr *)&addr, &len) == 0,
-                  "test : pas de port libre (%s)", strerror(errno));
-    close(fd);
-    return ntohs(addr.sin_port);
+    for (int tries = 0; tries < 100 && (port == 0 || (port >> 8) == (port & 0xff)); tries++) {
+        struct sockaddr_in addr = { .sin_family = AF_INET };
+        socklen_t len = sizeof addr;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ck_assert_msg(fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0
+                      && getsockname(fd, (struct sockaddr *)&addr, &len) == 0,
+                      "test : pas de port libre (%s)", strerror(errno));
+        close(fd);
+        port = ntohs(addr.sin_port);
+    }
+    return port;
 }
 
 static void test_port_donne(void)
@@ -863,8 +909,10 @@ static void test_port_donne(void)
         snprintf(expected, sizeof expected, "http://127.0.0.1:%s", port);
         td6_process p = td6_spawn(PROGS[i], args, NULL, 10);
         ck_assert_msg(strcmp(p.first_line, expected) == 0,
-                      "%s %s : la première ligne doit être « %s », lue « %s ».", PROGS[i], port,
-                      expected, p.first_line);
+                      "%s %s : la première ligne doit être « %s », lue « %s ». Le serveur "
+                      "doit écouter sur le port demandé : dans la struct sockaddr_in, le port "
+                      "s'écrit dans l'ordre des octets du réseau (htons), sinon %s devient "
+                      "un autre port.", PROGS[i], port, expected, p.first_line, port);
         td6_http h = td6_get(page_url(&p, "/inconnu"), 5);
         ck_assert_msg(h.status == 404, "%s %s : le serveur doit écouter sur ce port (404 "
                       "attendu pour /inconnu, reçu %ld).", PROGS[i], port, h.status);
@@ -939,6 +987,10 @@ void td6_register(Suite *s)
             "hello2 : ThreadSanitizer, aucune course de données (4 clients)", 60);
     td6_add(s, "tsan_evenementiel", test_tsan_evenementiel,
             "evenementiel : ThreadSanitizer, aucune course de données (4 clients)", 60);
+    td6_add(s, "asan_hello", test_asan_hello,
+            "hello et hello2 sous AddressSanitizer : ni erreur de mémoire, ni fuite", 60);
+    td6_add(s, "asan_evenementiel", test_asan_evenementiel,
+            "evenementiel sous AddressSanitizer : ni erreur de mémoire, ni fuite", 60);
     td6_add(s, "api_refusee", test_api_refusee,
             "API injoignable : 502, et le serveur continue", 40);
     td6_add(s, "api_muette", test_api_muette,
