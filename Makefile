@@ -119,8 +119,16 @@ $(ENTRELACE): tests/lib/entrelace.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
 
+# L'init du bac à sable (pid 1 autour de chaque programme noté), compilé
+# seul : il ne charge que la libc, donc démarre vite (voir
+# tests/lib/init_bac_a_sable.c). Chaque suite l'a aussi, au cas où.
+INIT_BAC := $(BUILD)/tests/lib/init_bac_a_sable
+$(INIT_BAC): tests/lib/init_bac_a_sable.c $(wildcard tests/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -DTD6_INIT_MAIN $< -o $@
+
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
-outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
+outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE) $(INIT_BAC)
 .PHONY: outils
 
 # Pour clangd (et VS Code) : les options de compilation de chaque fichier C
