@@ -15,6 +15,8 @@
 #   mediane NOMBRE...      la médiane
 #   rapport A B            A / B, deux décimales
 #   plus_grand A B         vrai si A > B (nombres décimaux)
+#   temps_processeur       le temps processeur (utilisateur + système, en s)
+#                          des enfants déjà attendus de ce shell
 #
 # Nettoyage
 #   a_la_sortie CMD...     CMD sera lancée à la sortie du script (fin
@@ -123,6 +125,19 @@ rapport() {
 # (awk est partout, bc non.)
 plus_grand() {
     awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'
+}
+
+# « times » : deux lignes, ce shell puis ses enfants (« 0m1.250s 0m0.310s »).
+# Écrit dans un fichier, pas dans un tube : un tube ou $(...) le ferait
+# tourner dans un sous-shell, qui n'a pas encore d'enfants.
+temps_processeur() {
+    local f
+    f=$(mktemp "${TMPDIR:-/tmp}/td6-temps-XXXXXX") || return 1
+    times >"$f"
+    awk 'NR == 2 { t = 0
+        for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
+        printf "%.1f\n", t }' "$f"
+    rm -f "$f"
 }
 
 # ---- Nettoyage à la sortie -----------------------------------------------
