@@ -122,10 +122,13 @@ if [ ${#hostiles[@]} -eq 0 ]; then
     [ "$bad" -eq 0 ]
     exit
 fi
-# Les solutions d'abord : les copies en reprennent les binaires
-# (preparer_mutant), en parallèle, sans que make y retouche.
-for e in $(for exo in "$@"; do echo "${exo%%_*}"; done); do
-    "$td6_make" --no-print-directory -s programmes SRC=solutions EXO="$e" >>"$verif/compil.log" 2>&1
+# Les solutions d'abord, et sous sanitizer : les copies en reprennent les
+# binaires (preparer_mutant) et les objets de commun/, en parallèle, sans
+# que make y retouche (deux make qui écriraient le même objet en même
+# temps le casseraient).
+for exo in "$@"; do
+    "$td6_make" --no-print-directory -s programmes SRC=solutions EXO="${exo%%_*}" >>"$verif/compil.log" 2>&1
+    construire_sanitizers "$build" solutions "$exo" >>"$verif/compil.log" 2>&1
 done
 # Les fichiers <nom> écrits hors du bac à sable (et build/ qui en parle).
 written_outside() {

@@ -28,12 +28,8 @@
  * ou zombies, restent visibles pour que le test les compte (un programme
  * doit attendre ses enfants) avant de tout tuer.
  *
- * L'init est un petit programme à part, $BUILD/tests/lib/init_bac_a_sable,
- * qui ne charge que la libc : la suite elle-même (relancée avec
- * « --td6-init », principal.c) charge libcurl, Check, jansson et leurs
- * dizaines de bibliothèques, soit environ 30 ms de processeur de plus à
- * chacun des quelque 300 programmes que lance make test. La suite ne sert
- * d'init que si ce programme manque (une suite construite seule).
+ * L'init est un petit programme à part, $BUILD/tests/lib/init_bac_a_sable
+ * (pourquoi : voir init_bac_a_sable.c), sinon la suite elle-même.
  *
  * Sans bwrap ou sans espaces de noms (un conteneur qui les refuse), la
  * suite note quand même, sans protection, et le dit en une ligne
