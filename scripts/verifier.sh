@@ -75,19 +75,13 @@ for exo in "$@"; do
 done
 
 # Chaque mutant est une copie de la solution de son exercice, sous
-# $verif/copies/NN_nom/<mutant>/ ; elle est construite juste avant que sa
-# suite tourne (voir run_job), en même temps que les autres suites.
-echo "== Chaque mutant s'applique à la solution de son exercice"
+# $verif/copies/NN_nom/<mutant>/ ; elle est préparée (patch) et construite
+# juste avant que sa suite tourne (voir run_job), en même temps que les
+# autres suites.
 mutant_sources=()
 while IFS= read -r m; do
-    exo=$(basename "$(dirname "$m")")
-    if why=$(preparer_mutant "$m" "$verif/copies/$exo/$(nom_mutant "$m")"); then
-        mutant_sources+=("$m")
-    else
-        fail "mutant $m : $why"
-    fi
+    mutant_sources+=("$m")
 done < <(lister_mutants "$@")
-pass "${#mutant_sources[@]} mutants prêts"
 
 echo "== Chaque ligne « TODO: » de td6/ a sa jumelle sans « TODO: » dans solutions/"
 for exo in "$@"; do
@@ -119,11 +113,17 @@ jobs_max=${TD6_JOBS:-6}
 # run_job EXO DOSSIER_BIN NOM [COPIE] : run_suite, plus son code et sa
 # durée ; d'abord, pour un mutant, la construction de sa COPIE (code 98 si
 # elle ne compile pas).
-# Pour un mutant, TESTS (ses tests @echoue) : seuls ceux-là sont lancés, et
-# seuls leurs programmes sous sanitizer construits.
+# Pour un mutant, MUTANT (son fichier) et TESTS (ses tests @echoue) : sa
+# copie est préparée (code 97 si le patch ne s'applique plus), seuls ses
+# tests sont lancés, et seuls leurs programmes sous sanitizer construits.
 run_job() {
     local t0=$SECONDS
     mkdir -p "$(dirname "$verif/$3")"
+    if [ -n "${4:-}" ] && ! preparer_mutant "$MUTANT" "$4" >"$verif/$3.patch" 2>&1; then
+        echo 97 >"$verif/$3.rc"
+        cout "$3" "$t0"
+        return
+    fi
     if [ -n "${4:-}" ] && ! construire_copie "$4" "$1" $TESTS >"$verif/$3.compil" 2>&1; then
         echo 98 >"$verif/$3.rc"
         cout "$3" "$t0"
@@ -140,7 +140,7 @@ run_job() {
 
 launch() {
     attendre_place "$jobs_max"
-    TESTS=${TESTS:-} run_job "$@" &
+    TESTS=${TESTS:-} MUTANT=${MUTANT:-} run_job "$@" &
 }
 
 # Les vérifications des outils (démo, images, copies hostiles...) :
@@ -167,7 +167,7 @@ done
 for m in "${mutant_sources[@]}"; do
     exo=$(basename "$(dirname "$m")")
     copy=$verif/copies/$exo/$(nom_mutant "$m")
-    TESTS=$(tests_echoues "$m" | paste -sd' ') \
+    TESTS=$(tests_echoues "$m" | paste -sd' ') MUTANT=$m \
         launch "$exo" "$(dossier_binaires "$copy" "$exo")" "mutants/$exo/$(nom_mutant "$m")" "$copy"
 done
 wait
@@ -202,11 +202,15 @@ for exo in "$@"; do
     fi
 done
 
-echo "== Chaque mutant échoue, et là où il le doit"
+echo "== Chaque mutant s'applique à la solution de son exercice, échoue, et là où il le doit"
 for m in "${mutant_sources[@]}"; do
     exo=$(basename "$(dirname "$m")")
     file=$(nom_mutant "$m")
     name=mutants/$exo/$file
+    if [ "$(rc "$name")" -eq 97 ]; then
+        fail "mutant $m : $(cat "$verif/$name.patch")"
+        continue
+    fi
     if [ "$(rc "$name")" -eq 98 ]; then
         fail "mutant $m : ne compile pas"
         sed 's/^/      /' "$verif/$name.compil" | head -n 20
