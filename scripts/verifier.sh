@@ -138,9 +138,21 @@ run_job() {
     cout "$3" "$t0"
 }
 
+# Seules les suites comptent dans $TD6_JOBS : les vérifications des outils
+# (lancées avant, en arrière-plan elles aussi) ne leur prennent pas de place.
+suite_pids=()
+suites_en_cours() {
+    local n=0 p
+    for p in $(jobs -rp); do
+        case " ${suite_pids[*]} " in *" $p "*) n=$((n + 1)) ;; esac
+    done
+    echo "$n"
+}
+
 launch() {
-    attendre_place "$jobs_max"
+    while [ "$(suites_en_cours)" -ge "$jobs_max" ]; do wait -n 2>/dev/null || true; done
     TESTS=${TESTS:-} MUTANT=${MUTANT:-} run_job "$@" &
+    suite_pids+=("$!")
 }
 
 # Les vérifications des outils (démo, images, copies hostiles...) :
