@@ -169,17 +169,12 @@ launch() {
 # Elles partent les premières : ce sont les plus longues (copies hostiles,
 # dépôt de l'étudiant cloné et noté, démo...), et chacune travaille dans
 # ses propres dossiers.
-# Celles qui mesurent une durée réelle gardent la priorité normale ; les
-# autres, comme les suites, passent après elles (voir run_job).
-mesurent_le_temps=" verifier-hostiles verifier-comparer "
 extras=()
 for extra in scripts/verifier-*.sh; do
     [ -x "$extra" ] || continue
     extras+=("$extra")
     name=$(basename "$extra" .sh)
-    { t0=$SECONDS
-      case $mesurent_le_temps in *" $name "*) ;; *) renice -n 10 -p "$BASHPID" >/dev/null 2>&1 ;; esac
-      "$extra" "$@" >"$verif/$name.log" 2>&1; echo $? >"$verif/$name.rc"
+    { t0=$SECONDS; "$extra" "$@" >"$verif/$name.log" 2>&1; echo $? >"$verif/$name.rc"
       cout "$name" "$t0"; } &
 done
 
