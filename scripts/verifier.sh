@@ -116,16 +116,8 @@ jobs_max=${TD6_JOBS:-6}
 # Pour un mutant, MUTANT (son fichier) et TESTS (ses tests @echoue) : sa
 # copie est préparée (code 97 si le patch ne s'applique plus), seuls ses
 # tests sont lancés, et seuls leurs programmes sous sanitizer construits.
-#
-# Les suites et les mutants tournent avec une priorité plus basse (nice) :
-# leur verdict ne dépend pas du temps, alors que deux vérifications des
-# outils mesurent une durée ou un chevauchement réel (les copies hostiles
-# doivent être notées en moins de $HOSTILES_LIMITE_S s, make comparer voit
-# les requêtes de Python se croiser) : elles passent d'abord quand les
-# cœurs manquent.
 run_job() {
     local t0=$SECONDS
-    renice -n 10 -p "$BASHPID" >/dev/null 2>&1
     mkdir -p "$(dirname "$verif/$3")"
     if [ -n "${4:-}" ] && ! preparer_mutant "$MUTANT" "$4" >"$verif/$3.patch" 2>&1; then
         echo 97 >"$verif/$3.rc"
