@@ -152,15 +152,16 @@ command -v bwrap >/dev/null 2>&1 || sandbox=0
 # le compte rendu dans $verif/<nom>.verdict et « ok|non|saute DURÉE » dans
 # $verif/<nom>.etat.
 #
-# Les copies tournent en parallèle ($HOSTILES_TACHES à la fois, 4 par défaut) :
+# Les copies tournent en parallèle ($HOSTILES_TACHES à la fois, 2 par défaut) :
 # elles passent leur temps à attendre leurs délais (× 0.2). Chacune a sa
 # copie, ses binaires, ses résultats, sa suite avec son serveur dans son
 # propre espace de noms réseau, et sa marque TD6_MARK : les processus
 # restants sont ceux de CETTE copie. Les copies « @sentinelle » cherchent
 # leur fichier partout : si l'une écrivait dehors, les autres le
 # verraient aussi — un refus de plus, jamais un de moins. La limite de
-# $HOSTILES_LIMITE_S s (60) laisse une large marge : la plus longue prend
-# une vingtaine de secondes seule.
+# $HOSTILES_LIMITE_S s (60) est une vraie durée : deux copies seulement à la
+# fois, pour ne pas saturer les cœurs pendant que make check fait tourner
+# ses suites à côté.
 une_hostile() {
     local h=$1 exo file bin sentinel dir mark start rc elapsed left problems want english found fails total
     exo=$(basename "$(dirname "$h")")
@@ -235,7 +236,7 @@ une_hostile() {
 }
 
 for h in "${hostiles[@]}"; do
-    attendre_place "${HOSTILES_TACHES:-4}"
+    attendre_place "${HOSTILES_TACHES:-2}"
     une_hostile "$h" >"$verif/$(nom_mutant "$h").verdict" 2>&1 &
 done
 wait

@@ -99,7 +99,7 @@ for exo in "$@"; do
     done
 done
 
-# Les suites tournent en parallèle ($TD6_JOBS à la fois, 6 par défaut) :
+# Les suites tournent en parallèle ($TD6_JOBS à la fois, 4 par défaut) :
 # elles passent presque tout leur temps à attendre (latence du serveur,
 # délais des programmes bloqués), chacune avec son propre serveur sur un
 # port libre, dans son propre espace de noms réseau, avec ses propres
@@ -107,8 +107,13 @@ done
 # Les verdicts ne dépendent d'aucun chronomètre (les /stats du serveur, les
 # traces, le temps processeur, des valeurs exactes, des délais larges),
 # donc pas de la charge : make fiabilite le vérifie, les autres cœurs
-# occupés. Le compte rendu, lui, est écrit ensuite, dans l'ordre.
-jobs_max=${TD6_JOBS:-6}
+# occupés. Pas plus de 4 à la fois pourtant : les vérifications des outils
+# tournent à côté (copies hostiles, dépôt de l'étudiant construit et noté,
+# démo), et deux vérifications mesurent une durée réelle (une copie
+# hostile notée en moins de $HOSTILES_LIMITE_S s, les requêtes de Python
+# qui se croisent dans make comparer) : des cœurs saturés les
+# fausseraient. Le compte rendu, lui, est écrit ensuite, dans l'ordre.
+jobs_max=${TD6_JOBS:-4}
 
 # run_job EXO DOSSIER_BIN NOM [COPIE] : run_suite, plus son code et sa
 # durée ; d'abord, pour un mutant, la construction de sa COPIE (code 98 si
