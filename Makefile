@@ -109,17 +109,32 @@ programmes: $(PROGRAMS)
 # Une seule règle construit tous les programmes : ceux des élèves, les
 # solutions, le serveur, les copies hostiles et les copies des mutants. Un
 # programme est recompilé quand lui, une aide de son chapitre ou commun/
-# change. Les programmes MPI du chapitre 07 se compilent avec mpicc (MPICH,
+# change. commun/ est compilé une fois par dossier de construction (et par
+# jeu d'options de sanitizer : un dossier d'objets chacun), pas à chaque
+# programme : c'était la moitié du temps de compilation de make test et
+# de chaque copie d'un mutant dans make check. .SECONDARY : make garde ces
+# objets (sinon, fichiers intermédiaires, il les effacerait à la fin).
+# Les programmes MPI du chapitre 07 se compilent avec mpicc (MPICH,
 # installé par scripts/dependances.sh) : le même compilateur, plus les
 # en-têtes et la bibliothèque de MPI ; on les lance avec mpiexec.
 MPICC ?= mpicc
 cc_for = $(if $(findstring /07_distribue/,$(1)),$(MPICC),$(CC))
+vide :=
+espace := $(vide) $(vide)
+virgule := ,
+COMMUN_OBJ_DIR := $(BUILD)/commun/objets$(subst $(virgule),-,$(subst =,-,$(subst $(espace),,$(SAN))))
+COMMUN_OBJS := $(patsubst commun/%.c,$(COMMUN_OBJ_DIR)/%.o,$(COMMUN))
+.SECONDARY: $(COMMUN_OBJS)
+$(COMMUN_OBJ_DIR)/%.o: commun/%.c $(COMMUN_H)
+	@mkdir -p $(@D)
+	$(call say,compilation de $<)
+	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) -c $< -o $@
 .SECONDEXPANSION:
-$(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN) $(COMMUN_H)
+$(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN_OBJS) $(COMMUN_H)
 	@mkdir -p $(@D)
 	$(call say,compilation de $<)
 	$(Q)$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
-	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN) -o $@ $(PROG_LIBS) $(SAN) || \
+	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN_OBJS) -o $@ $(PROG_LIBS) $(SAN) || \
 	    $(call compile_failed,$<)
 
 # Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
@@ -142,8 +157,17 @@ $(ENTRELACE): tests/lib/entrelace.c
 	$(call say,compilation de $<)
 	$(Q)$(CC) $(CSTD) $(CFLAGS) $(WARN) -fPIC -shared $< -o $@ -ldl
 
+# L'init du bac à sable (pid 1 autour de chaque programme noté), compilé
+# seul : il ne charge que la libc, donc démarre vite (voir
+# tests/lib/init_bac_a_sable.c). Chaque suite l'a aussi, au cas où.
+INIT_BAC := $(BUILD)/tests/lib/init_bac_a_sable
+$(INIT_BAC): tests/lib/init_bac_a_sable.c $(wildcard tests/lib/*.h)
+	@mkdir -p $(@D)
+	$(call say,compilation de $<)
+	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -DTD6_INIT_MAIN $< -o $@
+
 # Ce dont a besoin le correcteur, qui ne dépend pas du code des élèves.
-outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE)
+outils: $(SERVEUR) $(SUITES) $(BILAN) $(ENTRELACE) $(INIT_BAC)
 .PHONY: outils
 
 # Pour clangd (et VS Code) : les options de compilation de chaque fichier C

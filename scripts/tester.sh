@@ -12,11 +12,13 @@
 # tests/lib/bilan.c pour les bonus et les tests non comptés) ; 2 si SRC ou
 # l'exercice demandé n'existent pas.
 #
-# Plusieurs exercices : leurs suites tournent en parallèle, $TD6_JOBS
-# à la fois (3 par défaut ; les verdicts ne dépendent pas du temps), et
-# leurs sorties s'affichent dans l'ordre. Ainsi une copie entièrement
-# bloquée est notée en moins de trois minutes. Un seul exercice : sortie en
-# direct.
+# Plusieurs exercices : la suite d'un exercice part dès que ses programmes
+# sont construits, pendant que l'exercice suivant compile ; les suites
+# tournent en parallèle, $TD6_JOBS à la fois (3 par défaut), les plus
+# longues d'abord, et leurs sorties s'affichent dans l'ordre des exercices.
+# Ainsi une copie entièrement bloquée est notée en moins de trois minutes.
+# Un seul exercice : sortie en direct. (Pourquoi le parallélisme ne change
+# aucun verdict : voir plus bas, avant la boucle.)
 #
 # Deux `make test` en même temps dans le même clone ne se mélangent pas :
 # chacun a son dossier (programmes, résultats, fichiers temporaires), effacé
@@ -150,6 +152,19 @@ compile() {
     return 1
 }
 
+# ordre_des_suites EXO... : les exercices, la suite la plus longue d'abord.
+# La durée est celle de la dernière exécution ($BUILD/resultats/EXO.duree),
+# sinon le nombre de tests de la suite (environ une seconde chacun). Seul
+# l'ordre de départ en dépend, jamais un verdict.
+ordre_des_suites() {
+    local exo d
+    for exo in "$@"; do
+        d=$(cat "$build/resultats/$exo.duree" 2>/dev/null) ||
+            d=$("$build/tests/$exo/suite" --liste 2>/dev/null | wc -l)
+        echo "${d:-0} $exo"
+    done | sort -k1,1gr -k2,2 | cut -d' ' -f2
+}
+
 # run_suite EXO : lance la suite de l'exercice (sortie standard héritée).
 run_suite() {
     local exo=$1 t0=$EPOCHREALTIME
@@ -170,12 +185,22 @@ if [ $# -le 1 ] || [ "$jobs" -le 1 ]; then
         fi
     done
 else
-    # Compiler d'abord, un exercice après l'autre (chacun sur tous les
-    # cœurs), puis lancer les suites.
-    runnable=()
-    for exo in "$@"; do
-        compile "$exo" && runnable+=("$exo")
-    done
+    # Compiler un exercice après l'autre (chacun sur tous les cœurs), et
+    # lancer sa suite dès qu'il est construit, pendant que le suivant
+    # compile. C'est sans danger pour les verdicts :
+    #   - chaque suite a ses propres binaires (déjà construits quand elle
+    #     part : make ne touche plus à son dossier), son serveur local sur
+    #     un port libre, dans son propre espace de noms réseau (bac à
+    #     sable), et ses fichiers de résultats ;
+    #   - aucun test ne chronomètre : ils jugent sur les /stats du serveur,
+    #     les traces, le temps processeur et des valeurs exactes, avec des
+    #     délais larges (un programme ralenti par la compilation d'à côté
+    #     finit plus tard, pas autrement) ; make fiabilite le vérifie, les
+    #     autres cœurs occupés.
+    # Les suites les plus longues partent d'abord (voir ordre_des_suites) :
+    # la plus longue fixe la durée de make test, autant qu'elle ne soit pas
+    # la dernière lancée.
+    queue=()
     next=1
     # Affiche, dans l'ordre des exercices, les sorties déjà complètes.
     flush() {
@@ -188,16 +213,24 @@ else
             next=$((next + 1))
         done
     }
-    for exo in "${runnable[@]}"; do
-        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
-            wait -n 2>/dev/null || true
-            flush "$@"
+    # Lance les suites en attente, tant qu'il y a de la place.
+    start_queued() {
+        local exo
+        while [ ${#queue[@]} -gt 0 ] && [ "$(jobs -rp | wc -l)" -lt "$jobs" ]; do
+            exo=${queue[0]}
+            queue=("${queue[@]:1}")
+            { run_suite "$exo" >"$results/$exo.sortie" 2>&1; touch "$results/$exo.fini"; } &
         done
-        { run_suite "$exo" >"$results/$exo.sortie" 2>&1; touch "$results/$exo.fini"; } &
+    }
+    for exo in $(ordre_des_suites "$@"); do
+        compile "$exo" && queue+=("$exo")
+        start_queued
+        flush "$@"
     done
-    while [ "$(jobs -rp | wc -l)" -gt 0 ]; do
+    while [ ${#queue[@]} -gt 0 ] || [ "$(jobs -rp | wc -l)" -gt 0 ]; do
         wait -n 2>/dev/null || true
         flush "$@"
+        start_queued
     done
     wait
     flush "$@"

@@ -122,22 +122,14 @@ if [ ${#hostiles[@]} -eq 0 ]; then
     [ "$bad" -eq 0 ]
     exit
 fi
-for e in $(for exo in "$@"; do echo "${exo%%_*}"; done); do
-    "$td6_make" --no-print-directory -s programmes SRC=solutions EXO="$e" >>"$verif/compil.log" 2>&1
+# Les solutions d'abord, et sous sanitizer : les copies en reprennent les
+# binaires (preparer_mutant) et les objets de commun/, en parallèle, sans
+# que make y retouche (deux make qui écriraient le même objet en même
+# temps le casseraient).
+for exo in "$@"; do
+    "$td6_make" --no-print-directory -s programmes SRC=solutions EXO="${exo%%_*}" >>"$verif/compil.log" 2>&1
+    construire_sanitizers "$build" solutions "$exo" >>"$verif/compil.log" 2>&1
 done
-# Chaque copie hostile : la solution de l'exercice, copiée, où elle
-# remplace son programme ; construite comme un mutant.
-for h in "${hostiles[@]}"; do
-    exo=$(basename "$(dirname "$h")")
-    file=$(nom_mutant "$h")
-    if ! preparer_mutant "$h" "$verif/copies/$file" >"$verif/compil.log" 2>&1 ||
-            ! construire_copie "$verif/copies/$file" "$exo" >"$verif/compil.log" 2>&1; then
-        echo "  ✘ la copie hostile $h ne compile pas :"
-        sed 's/^/      /' "$verif/compil.log" | head -n 20
-        exit 1
-    fi
-done
-
 # Les fichiers <nom> écrits hors du bac à sable (et build/ qui en parle).
 written_outside() {
     local dir=$PWD
@@ -156,14 +148,39 @@ sandbox=1
 { [ -n "${SANS_BAC_A_SABLE:-}" ] && [ "${SANS_BAC_A_SABLE}" != 0 ]; } && sandbox=0
 command -v bwrap >/dev/null 2>&1 || sandbox=0
 
-for h in "${hostiles[@]}"; do
+# une_hostile H : construit la copie hostile H, lance sa suite et juge ; écrit
+# le compte rendu dans $verif/<nom>.verdict et « ok|non|saute DURÉE » dans
+# $verif/<nom>.etat.
+#
+# Les copies tournent en parallèle ($HOSTILES_TACHES à la fois, 2 par défaut) :
+# elles passent leur temps à attendre leurs délais (× 0.2). Chacune a sa
+# copie, ses binaires, ses résultats, sa suite avec son serveur dans son
+# propre espace de noms réseau, et sa marque TD6_MARK : les processus
+# restants sont ceux de CETTE copie. Les copies « @sentinelle » cherchent
+# leur fichier partout : si l'une écrivait dehors, les autres le
+# verraient aussi — un refus de plus, jamais un de moins. La limite de
+# $HOSTILES_LIMITE_S s (60) est une vraie durée : deux copies seulement à la
+# fois, pour ne pas saturer les cœurs pendant que make check fait tourner
+# ses suites à côté.
+une_hostile() {
+    local h=$1 exo file bin sentinel dir mark start rc elapsed left problems want english found fails total
     exo=$(basename "$(dirname "$h")")
     file=$(nom_mutant "$h")
     bin=$(dossier_binaires "$verif/copies/$file" "$exo")
     sentinel=$(sed -n 's/.*@sentinelle[[:space:]]\+\([^[:space:]]\+\).*/\1/p' "$h" | head -n 1)
     if grep -q '@bac-a-sable' "$h" && [ "$sandbox" = 0 ]; then
         echo "  - hostile $exo/$file sautée : pas de bac à sable (SANS_BAC_A_SABLE ou bwrap absent)"
-        continue
+        echo "saute 0" >"$verif/$file.etat"
+        return
+    fi
+    # La copie : la solution de l'exercice, où elle remplace son programme ;
+    # construite comme un mutant.
+    if ! preparer_mutant "$h" "$verif/copies/$file" >"$verif/$file.compil" 2>&1 ||
+            ! construire_copie "$verif/copies/$file" "$exo" >>"$verif/$file.compil" 2>&1; then
+        echo "  ✘ la copie hostile $h ne compile pas :"
+        sed 's/^/      /' "$verif/$file.compil" | head -n 20
+        echo "non 0" >"$verif/$file.etat"
+        return
     fi
     dir=$verif/$exo/$file
     mkdir -p "$dir"
@@ -176,7 +193,6 @@ for h in "${hostiles[@]}"; do
     sleep 0.2
     left=$(survivors "$mark")
     kill_survivors "$mark"
-    count=$((count + 1))
     problems=()
     [ $rc -eq 0 ] && problems+=("la suite passe")
     [ -f "$dir/resultats.txt" ] || problems+=("aucun résultat écrit")
@@ -204,21 +220,36 @@ for h in "${hostiles[@]}"; do
         grep -q '"bac_a_sable": false' "$dir/resultats.json" 2>/dev/null &&
             problems+=("le bac à sable n'était pas actif")
     fi
-    if plus_grand "$elapsed" "$longest"; then
-        longest=$elapsed
-        longest_name="$exo/$file"
-    fi
     fails=$(grep -c '^echec' "$dir/resultats.txt" 2>/dev/null)
     total=$(wc -l <"$dir/resultats.txt" 2>/dev/null)
     if [ ${#problems[@]} -eq 0 ]; then
         printf "  ✔ hostile %s/%s refusé en %.1f s (%s/%s tests en échec), rien ne reste\n" \
             "$exo" "$file" "$elapsed" "${fails:-?}" "${total:-?}"
         [ -n "$sentinel" ] && echo "      aucun fichier « $sentinel » écrit hors du bac à sable"
+        echo "ok $elapsed" >"$verif/$file.etat"
     else
-        bad=$((bad + 1))
         printf "  ✘ hostile %s/%s (%.1f s) : %s\n" "$exo" "$file" "$elapsed" \
             "$(printf '%s ; ' "${problems[@]}" | sed 's/ ; $//')"
         grep -A1 '✘' "$dir/suite.log" | head -n 8 | cut -c1-200 | sed 's/^/      /'
+        echo "non $elapsed" >"$verif/$file.etat"
+    fi
+}
+
+for h in "${hostiles[@]}"; do
+    attendre_place "${HOSTILES_TACHES:-2}"
+    une_hostile "$h" >"$verif/$(nom_mutant "$h").verdict" 2>&1 &
+done
+wait
+for h in "${hostiles[@]}"; do
+    file=$(nom_mutant "$h")
+    cat "$verif/$file.verdict"
+    read -r state elapsed <"$verif/$file.etat" 2>/dev/null || { state=non elapsed=0; }
+    [ "$state" = saute ] && continue
+    count=$((count + 1))
+    [ "$state" = ok ] || bad=$((bad + 1))
+    if plus_grand "$elapsed" "$longest"; then
+        longest=$elapsed
+        longest_name="$(basename "$(dirname "$h")")/$file"
     fi
 done
 printf "  %d copies hostiles, %d vérifications non conformes ; la plus longue à noter : %.1f s (%s, délais × %s)\n" \

@@ -13,6 +13,19 @@
 # « @echoue <test> » de son en-tête nomme un test qui doit échouer sur ce
 # mutant (et pas seulement la suite en général). Un patch qui ne
 # s'applique plus est une vérification non conforme, à son nom.
+#
+# Pour tenir en deux minutes environ sur deux cœurs :
+#   - un mutant ne lance que ses tests @echoue (TD6_ONLY_TESTS, voir
+#     tests/lib/principal.c) : ce que make check affirme d'un mutant, c'est
+#     que CES tests échouent ; chaque test tourne dans son propre processus
+#     avec son propre serveur, son verdict ne dépend pas des autres tests.
+#     Sa copie ne reconstruit que les programmes que le défaut touche, et
+#     sous sanitizer seulement si un de ces tests est un tsan_/asan_ ;
+#   - tout tourne en même temps (voir plus bas) ; les répétitions (chaque
+#     suite dix fois, chaque mutant trois ou dix fois) sont dans
+#     make fiabilite.
+# Chaque tâche affiche sa durée et son temps processeur (utilisateur +
+# système, enfants compris) ; le bilan nomme les plus coûteuses.
 set -u
 . "$(dirname "$0")/lib/td6.sh"
 build=$td6_build
@@ -29,6 +42,13 @@ fail() { bad=$((bad + 1)); failures+=("$1"); echo "  ✘ $1"; }
 run_suite() {
     mkdir -p "$(dirname "$verif/$3")"
     NO_COLOR=1 lancer_suite "$1" "$2" "$3" "$verif/$3" >"$verif/$3.log" 2>&1
+}
+
+# cout NOM T0 : la durée depuis T0 et le temps processeur des enfants de ce
+# (sous-)shell, dans $verif/NOM.duree et $verif/NOM.cpu.
+cout() {
+    echo $((SECONDS - $2)) >"$verif/$1.duree"
+    temps_processeur >"$verif/$1.cpu"
 }
 
 rm -rf "$verif"
@@ -55,19 +75,13 @@ for exo in "$@"; do
 done
 
 # Chaque mutant est une copie de la solution de son exercice, sous
-# $verif/copies/NN_nom/<mutant>/ ; elle est construite juste avant que sa
-# suite tourne (voir run_job), en même temps que les autres suites.
-echo "== Chaque mutant s'applique à la solution de son exercice"
+# $verif/copies/NN_nom/<mutant>/ ; elle est préparée (patch) et construite
+# juste avant que sa suite tourne (voir run_job), en même temps que les
+# autres suites.
 mutant_sources=()
 while IFS= read -r m; do
-    exo=$(basename "$(dirname "$m")")
-    if why=$(preparer_mutant "$m" "$verif/copies/$exo/$(nom_mutant "$m")"); then
-        mutant_sources+=("$m")
-    else
-        fail "mutant $m : $why"
-    fi
+    mutant_sources+=("$m")
 done < <(lister_mutants "$@")
-pass "${#mutant_sources[@]} mutants prêts"
 
 echo "== Chaque ligne « TODO: » de td6/ a sa jumelle sans « TODO: » dans solutions/"
 for exo in "$@"; do
@@ -85,59 +99,98 @@ for exo in "$@"; do
     done
 done
 
-# Les suites tournent en parallèle ($TD6_JOBS à la fois, 6 par défaut) :
+# Les suites tournent en parallèle ($TD6_JOBS à la fois, 4 par défaut) :
 # elles passent presque tout leur temps à attendre (latence du serveur,
 # délais des programmes bloqués), chacune avec son propre serveur sur un
-# port libre. Les verdicts ne dépendent d'aucun chronomètre, donc pas de
-# la charge. Le compte rendu, lui, est écrit ensuite, dans l'ordre.
-jobs_max=${TD6_JOBS:-6}
+# port libre, dans son propre espace de noms réseau, avec ses propres
+# binaires (une copie par mutant) et ses propres fichiers de résultats.
+# Les verdicts ne dépendent d'aucun chronomètre (les /stats du serveur, les
+# traces, le temps processeur, des valeurs exactes, des délais larges),
+# donc pas de la charge : make fiabilite le vérifie, les autres cœurs
+# occupés. Pas plus de 4 à la fois pourtant : les vérifications des outils
+# tournent à côté (copies hostiles, dépôt de l'étudiant construit et noté,
+# démo), et deux vérifications mesurent une durée réelle (une copie
+# hostile notée en moins de $HOSTILES_LIMITE_S s, les requêtes de Python
+# qui se croisent dans make comparer) : des cœurs saturés les
+# fausseraient. Le compte rendu, lui, est écrit ensuite, dans l'ordre.
+jobs_max=${TD6_JOBS:-4}
 
 # run_job EXO DOSSIER_BIN NOM [COPIE] : run_suite, plus son code et sa
 # durée ; d'abord, pour un mutant, la construction de sa COPIE (code 98 si
 # elle ne compile pas).
+# Pour un mutant, MUTANT (son fichier) et TESTS (ses tests @echoue) : sa
+# copie est préparée (code 97 si le patch ne s'applique plus), seuls ses
+# tests sont lancés, et seuls leurs programmes sous sanitizer construits.
 run_job() {
     local t0=$SECONDS
     mkdir -p "$(dirname "$verif/$3")"
-    if [ -n "${4:-}" ] && ! construire_copie "$4" "$1" >"$verif/$3.compil" 2>&1; then
-        echo 98 >"$verif/$3.rc"
+    if [ -n "${4:-}" ] && ! preparer_mutant "$MUTANT" "$4" >"$verif/$3.patch" 2>&1; then
+        echo 97 >"$verif/$3.rc"
+        cout "$3" "$t0"
         return
     fi
-    run_suite "$@"
+    if [ -n "${4:-}" ] && ! construire_copie "$4" "$1" $TESTS >"$verif/$3.compil" 2>&1; then
+        echo 98 >"$verif/$3.rc"
+        cout "$3" "$t0"
+        return
+    fi
+    if [ -n "${4:-}" ]; then
+        TD6_ONLY_TESTS=$TESTS run_suite "$@"
+    else
+        run_suite "$@"
+    fi
     echo $? >"$verif/$3.rc"
-    echo $((SECONDS - t0)) >"$verif/$3.duree"
+    cout "$3" "$t0"
+}
+
+# Seules les suites comptent dans $TD6_JOBS : les vérifications des outils
+# (lancées avant, en arrière-plan elles aussi) ne leur prennent pas de place.
+suite_pids=()
+suites_en_cours() {
+    local n=0 p
+    for p in $(jobs -rp); do
+        case " ${suite_pids[*]} " in *" $p "*) n=$((n + 1)) ;; esac
+    done
+    echo "$n"
 }
 
 launch() {
-    attendre_place "$jobs_max"
-    run_job "$@" &
+    while [ "$(suites_en_cours)" -ge "$jobs_max" ]; do wait -n 2>/dev/null || true; done
+    TESTS=${TESTS:-} MUTANT=${MUTANT:-} run_job "$@" &
+    suite_pids+=("$!")
 }
 
 # Les vérifications des outils (démo, images, copies hostiles...) :
 # chaque scripts/verifier-*.sh est une vérification de plus, réussie si son
 # code de sortie est 0. Elles tournent à côté des suites.
+# Elles partent les premières : ce sont les plus longues (copies hostiles,
+# dépôt de l'étudiant cloné et noté, démo...), et chacune travaille dans
+# ses propres dossiers.
 extras=()
 for extra in scripts/verifier-*.sh; do
     [ -x "$extra" ] || continue
     extras+=("$extra")
     name=$(basename "$extra" .sh)
-    { "$extra" "$@" >"$verif/$name.log" 2>&1; echo $? >"$verif/$name.rc"; } &
+    { t0=$SECONDS; "$extra" "$@" >"$verif/$name.log" 2>&1; echo $? >"$verif/$name.rc"
+      cout "$name" "$t0"; } &
 done
 
-# Les mutants d'abord : ce sont les plus longs (ceux qui bloquent attendent
-# leur délai).
-for m in "${mutant_sources[@]}"; do
-    exo=$(basename "$(dirname "$m")")
-    copy=$verif/copies/$exo/$(nom_mutant "$m")
-    launch "$exo" "$(dossier_binaires "$copy" "$exo")" "mutants/$exo/$(nom_mutant "$m")" "$copy"
-done
+# Puis les suites entières (solutions et squelettes, les plus longues),
+# puis les mutants, chacun sur ses tests @echoue.
 for exo in "$@"; do
     launch "$exo" "$build/solutions/$exo" "solutions/$exo"
     launch "$exo" "$build/td6/$exo" "td6/$exo"
 done
+for m in "${mutant_sources[@]}"; do
+    exo=$(basename "$(dirname "$m")")
+    copy=$verif/copies/$exo/$(nom_mutant "$m")
+    TESTS=$(tests_echoues "$m" | paste -sd' ') MUTANT=$m \
+        launch "$exo" "$(dossier_binaires "$copy" "$exo")" "mutants/$exo/$(nom_mutant "$m")" "$copy"
+done
 wait
 
 rc() { cat "$verif/$1.rc" 2>/dev/null || echo 99; }
-took() { echo "$(cat "$verif/$1.duree" 2>/dev/null || echo '?') s"; }
+took() { echo "$(cat "$verif/$1.duree" 2>/dev/null || echo '?') s, $(cat "$verif/$1.cpu" 2>/dev/null || echo '?') s CPU"; }
 
 echo "== Les solutions passent tous les tests"
 for exo in "$@"; do
@@ -166,11 +219,15 @@ for exo in "$@"; do
     fi
 done
 
-echo "== Chaque mutant échoue, et là où il le doit"
+echo "== Chaque mutant s'applique à la solution de son exercice, échoue, et là où il le doit"
 for m in "${mutant_sources[@]}"; do
     exo=$(basename "$(dirname "$m")")
     file=$(nom_mutant "$m")
     name=mutants/$exo/$file
+    if [ "$(rc "$name")" -eq 97 ]; then
+        fail "mutant $m : $(cat "$verif/$name.patch")"
+        continue
+    fi
     if [ "$(rc "$name")" -eq 98 ]; then
         fail "mutant $m : ne compile pas"
         sed 's/^/      /' "$verif/$name.compil" | head -n 20
@@ -195,14 +252,26 @@ for extra in "${extras[@]}"; do
     echo "== $(sed -n 's/^# verifier-[a-z-]*\.sh — //p' "$extra" | head -n 1)"
     cat "$verif/$name.log"
     if [ "$(cat "$verif/$name.rc" 2>/dev/null || echo 99)" -eq 0 ]; then
-        pass "$(basename "$extra")"
+        pass "$(basename "$extra") ($(took "$name"))"
     else
-        fail "$(basename "$extra")"
+        fail "$(basename "$extra") ($(took "$name"))"
     fi
 done
 
+# Où passe le temps : les tâches les plus longues (la plus longue fixe la
+# durée de make check) et le temps processeur de tout le script.
 echo
-echo "make check : $good vérifications conformes, $bad non conformes, en $(( $(date +%s) - start )) s."
+echo "Les tâches les plus longues (durée, temps processeur) :"
+for f in "$verif"/*.duree "$verif"/*/*/*.duree "$verif"/*/*.duree; do
+    [ -f "$f" ] || continue
+    n=${f#"$verif"/}
+    n=${n%.duree}
+    echo "$(cat "$f") $(cat "$verif/$n.cpu" 2>/dev/null || echo '?') $n"
+done | sort -k1,1nr | head -n 8 | awk '{ printf "  %4d s  %6.1f s CPU  %s\n", $1, $2, $3 }'
+
+echo
+temps_processeur >"$verif/total.cpu"   # pas dans $(...) : voir temps_processeur
+echo "make check : $good vérifications conformes, $bad non conformes, en $(( $(date +%s) - start )) s ($(cat "$verif/total.cpu") s de processeur ; charge $(charge_machine))."
 for f in "${failures[@]}"; do echo "  - $f"; done
 echo "$good passed, $bad failed"
 [ "$bad" -eq 0 ]

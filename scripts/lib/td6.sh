@@ -15,6 +15,8 @@
 #   mediane NOMBRE...      la médiane
 #   rapport A B            A / B, deux décimales
 #   plus_grand A B         vrai si A > B (nombres décimaux)
+#   temps_processeur       le temps processeur (utilisateur + système, en s)
+#                          des enfants déjà attendus de ce shell
 #
 # Nettoyage
 #   a_la_sortie CMD...     CMD sera lancée à la sortie du script (fin
@@ -62,11 +64,12 @@
 #                          des sanitizers sont cherchés sous RACINE/tsan et
 #                          RACINE/asan (RACINE : le BUILD qui a construit
 #                          BIN, $BUILD par défaut)
-#   construire_sanitizers RACINE SRC EXO
-#                          les programmes de SRC/EXO avec ThreadSanitizer
+#   construire_sanitizers RACINE SRC EXO [TEST...]
+#                          les programmes de SRC/EXO que lancent les tests
+#                          tsan_<programme> et asan_<programme> de la suite
+#                          (ou des TEST nommés), avec ThreadSanitizer
 #                          (RACINE/tsan/SRC/EXO) et ASan + UBSan
-#                          (RACINE/asan/SRC/EXO), pour les tests tsan_* et
-#                          asan_* des suites
+#                          (RACINE/asan/SRC/EXO)
 #   lister_mutants EXO...  les mutants des exercices, un chemin par ligne
 #   nom_mutant FICHIER     son nom (sans dossier ni extension)
 #   tests_echoues FICHIER  les tests de ses lignes « @echoue »
@@ -76,9 +79,9 @@
 #                          RACINE/NN_nom = solutions/NN_nom avec le défaut
 #   dossier_binaires RACINE EXO
 #                          où `make programmes SRC=RACINE` construit EXO
-#   construire_copie RACINE EXO
+#   construire_copie RACINE EXO [TEST...]
 #                          construit les programmes de RACINE/EXO, et leurs
-#                          variantes sous sanitizer
+#                          variantes sous sanitizer (celles des TEST)
 #   echecs_manquants FICHIER RESULTATS
 #                          les tests @echoue du mutant qui n'ont pas échoué
 #                          dans RESULTATS.txt (rien : refusé là où il le doit)
@@ -122,6 +125,19 @@ rapport() {
 # (awk est partout, bc non.)
 plus_grand() {
     awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'
+}
+
+# « times » : deux lignes, ce shell puis ses enfants (« 0m1.250s 0m0.310s »).
+# Écrit dans un fichier, pas dans un tube : un tube ou $(...) le ferait
+# tourner dans un sous-shell, qui n'a pas encore d'enfants.
+temps_processeur() {
+    local f
+    f=$(mktemp "${TMPDIR:-/tmp}/td6-temps-XXXXXX") || return 1
+    times >"$f"
+    awk 'NR == 2 { t = 0
+        for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
+        printf "%.1f\n", t }' "$f"
+    rm -f "$f"
 }
 
 # ---- Nettoyage à la sortie -----------------------------------------------
@@ -395,18 +411,40 @@ lancer_suite() {
 td6_sanitizers=("tsan -fsanitize=thread"
                 "asan -fsanitize=address,undefined -fno-omit-frame-pointer")
 
-# Un échec ici ne fait échouer que les tests tsan_* / asan_* (le dossier
+# Un échec ici ne fait échouer que les tests tsan_* / asan_* (le binaire
 # manque) : la suite le dit, test par test.
+#
+# Seuls les programmes qu'un test lance sous sanitizer sont construits : la
+# règle de nommage « tsan_<programme> » / « asan_<programme> » (tests
+# tsan_hello, asan_multiproc...) dit lesquels. Les compiler tous, deux fois
+# de plus, coûtait plus que tout le reste de la compilation de make test.
+# Un test dont le nom ne suit pas la règle (pas de <programme>.c dans le
+# chapitre) fait construire tout le chapitre avec ce sanitizer. TEST... :
+# seulement ces tests-là (les tests @echoue d'un mutant, voir verifier.sh).
 construire_sanitizers() {
-    local v rc=0
-    # Un chapitre sans test sous sanitizer (07, MPI) n'en a pas besoin.
-    grep -qs td6_use_sanitized tests/"$3"/*.c || return 0
+    local racine=$1 src=$2 exo=$3 v nom t p rc=0 tests cibles
+    shift 3
+    # La liste des tests de la suite, sans rien lancer.
+    tests=$("$td6_build/tests/$exo/suite" --liste 2>/dev/null | cut -f1)
+    [ $# -gt 0 ] && tests=$(printf '%s\n' $tests | grep -xF -f <(printf '%s\n' "$@"))
     for v in "${td6_sanitizers[@]}"; do
+        nom=${v%% *}
+        cibles=()
+        for t in $tests; do
+            case $t in "$nom"_*) p=${t#"$nom"_} ;; *) continue ;; esac
+            if [ -f "$src/$exo/$p.c" ]; then
+                cibles+=("$racine/$nom/$src/$exo/$p")
+            else
+                cibles=(programmes)
+                break
+            fi
+        done
+        [ ${#cibles[@]} -gt 0 ] || continue
         # Les options de pkg-config déjà trouvées (build/config.mk).
-        mkdir -p "$1/${v%% *}"
-        [ -f "$1/${v%% *}/config.mk" ] || cp "$td6_build/config.mk" "$1/${v%% *}/" 2>/dev/null
-        "$td6_make" --no-print-directory -s programmes BUILD="$1/${v%% *}" SRC="$2" \
-            EXO="${3%%_*}" SAN="${v#* }" CFLAGS="-O1 -g" || rc=1
+        mkdir -p "$racine/$nom"
+        [ -f "$racine/$nom/config.mk" ] || cp "$td6_build/config.mk" "$racine/$nom/" 2>/dev/null
+        "$td6_make" --no-print-directory -s -j"$(nombre_de_cpu)" BUILD="$racine/$nom" SRC="$src" \
+            EXO="${exo%%_*}" SAN="${v#* }" CFLAGS="-O1 -g" "${cibles[@]}" || rc=1
     done
     return $rc
 }
@@ -503,7 +541,7 @@ preparer_mutant() {
 # parce que ThreadSanitizer l'a vue, pas parce qu'un binaire manque.
 construire_copie() {
     "$td6_make" --no-print-directory -s programmes SRC="$1" EXO="${2%%_*}" &&
-        construire_sanitizers "$td6_build" "$1" "$2"
+        construire_sanitizers "$td6_build" "$@"
 }
 
 echecs_manquants() {

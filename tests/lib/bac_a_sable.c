@@ -22,12 +22,14 @@
  * Le relais est un fork du test : le test le voit comme « le programme »
  * (waitpid, kill, td6_thread_count). Il transmet les signaux reçus
  * (SIGTERM d'un test du chapitre 04) et se termine comme le programme
- * (même code, même signal). L'init est la suite elle-même relancée avec
- * « --td6-init » (principal.c) : pid 1 du bac à sable, il lance le
- * programme, transmet les signaux, dit au relais comment il a fini, et
- * n'attend QUE lui : ses enfants orphelins, vivants ou zombies, restent
- * visibles pour que le test les compte (un programme doit attendre ses
- * enfants) avant de tout tuer.
+ * (même code, même signal). L'init (init_bac_a_sable.c) est pid 1 du bac
+ * à sable : il lance le programme, transmet les signaux, dit au relais
+ * comment il a fini, et n'attend QUE lui : ses enfants orphelins, vivants
+ * ou zombies, restent visibles pour que le test les compte (un programme
+ * doit attendre ses enfants) avant de tout tuer.
+ *
+ * L'init est un petit programme à part, $BUILD/tests/lib/init_bac_a_sable
+ * (pourquoi : voir init_bac_a_sable.c), sinon la suite elle-même.
  *
  * Sans bwrap ou sans espaces de noms (un conteneur qui les refuse), la
  * suite note quand même, sans protection, et le dit en une ligne
@@ -63,6 +65,7 @@ static bool enabled;
 static char reason[256] = "pas encore préparé";
 static char bwrap_path[PATH_MAX];
 static char suite_path[PATH_MAX];
+static char init_path[PATH_MAX];   /* l'init du bac à sable (voir plus haut) */
 
 bool sandbox_enabled(void)
 {
@@ -313,7 +316,7 @@ static char **bwrap_argv(char **argv, const char *const *writable, int status_fd
         }
     }
     res[n++] = "--";
-    res[n++] = suite_path;
+    res[n++] = init_path;
     res[n++] = "--td6-init";
     snprintf(fd_text, 16, "%d", status_fd);
     res[n++] = fd_text;
@@ -389,6 +392,24 @@ void sandbox_setup_suite(void)
         return;
     }
     suite_path[len] = '\0';
+    /* $BUILD/tests/NN_nom/suite → $BUILD/tests/lib/init_bac_a_sable, sinon
+     * la suite elle-même. */
+    snprintf(init_path, sizeof init_path, "%s", suite_path);
+    {
+        char *slash = strrchr(init_path, '/');
+
+        if (slash != NULL) {
+            *slash = '\0';
+            slash = strrchr(init_path, '/');
+        }
+        if (slash != NULL && (size_t)(slash - init_path) + 32 < sizeof init_path) {
+            strcpy(slash, "/lib/init_bac_a_sable");
+            if (access(init_path, X_OK) != 0)
+                snprintf(init_path, sizeof init_path, "%s", suite_path);
+        } else {
+            snprintf(init_path, sizeof init_path, "%s", suite_path);
+        }
+    }
     if (!probe(why, sizeof why)) {
         snprintf(reason, sizeof reason, "%s", why);
         return;
@@ -398,27 +419,6 @@ void sandbox_setup_suite(void)
 }
 
 /* ---- Le relais (dans l'enfant direct du test) --------------------------- */
-
-/* Les signaux que relais et init transmettent au programme. */
-static void forwarded_signals(sigset_t *set, bool with_child)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGTERM);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGHUP);
-    sigaddset(set, SIGQUIT);
-    sigaddset(set, SIGUSR1);
-    sigaddset(set, SIGUSR2);
-    if (with_child)
-        sigaddset(set, SIGCHLD);
-}
-
-/* Un message de l'init : 'S' (lancé, valeur = pid dans le bac à sable),
- * 'E' (execve a échoué, valeur = errno), 'X' (fini, valeur = statut). */
-typedef struct {
-    char kind;
-    int value;
-} init_msg;
 
 /* L'enfant de `parent`, attendu au plus 200 ms (il vient d'être créé). */
 static pid_t wait_child_of(pid_t parent)
@@ -461,7 +461,7 @@ void sandbox_exec(char **argv, char **env, int report, bool spawn, const char *c
     /* Le nom du programme : les tests qui cherchent « l'enfant nommé
      * asynchrone » trouvent le relais (td6_thread_count le traduit). */
     prctl(PR_SET_NAME, base != NULL ? base + 1 : argv[0]);
-    forwarded_signals(&set, true);
+    sandbox_signals(&set, true);
     sigprocmask(SIG_BLOCK, &set, NULL);
     sfd = signalfd(-1, &set, SFD_CLOEXEC);
     /* st[1] traverse bwrap jusqu'à l'init : pas de O_CLOEXEC de ce côté. */
@@ -532,78 +532,6 @@ void sandbox_exec(char **argv, char **env, int report, bool spawn, const char *c
                 _exit(127);
             for (;;)
                 pause();
-        }
-    }
-}
-
-/* ---- L'init (pid 1 du bac à sable) --------------------------------------- */
-
-static void send_msg(int fd, char kind, int value)
-{
-    init_msg m = { kind, value };
-
-    if (write(fd, &m, sizeof m) < 0)
-        _exit(127);
-}
-
-int td6_sandbox_init(int argc, char **argv)
-{
-    int fd = argc > 3 ? atoi(argv[2]) : -1, ep[2], e = 0, sfd;
-    sigset_t set, none;
-    pid_t child;
-    bool done = false;
-
-    if (fd < 0)
-        return 127;
-    /* Ni /proc/1/fd ni ptrace pour le programme : il ne peut pas écrire
-     * dans le tube du relais à la place de l'init. */
-    prctl(PR_SET_DUMPABLE, 0);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-    forwarded_signals(&set, true);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    sfd = signalfd(-1, &set, SFD_CLOEXEC);
-    if (sfd < 0 || pipe2(ep, O_CLOEXEC) != 0)
-        return 127;
-    child = fork();
-    if (child == 0) {
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        execve(argv[3], argv + 3, environ);
-        e = errno;
-        if (write(ep[1], &e, sizeof e) < 0)
-            _exit(127);
-        _exit(127);
-    }
-    close(ep[1]);
-    if (child < 0 || read(ep[0], &e, sizeof e) == (ssize_t)sizeof e) {
-        send_msg(fd, 'E', child < 0 ? errno : e);
-        return 127;
-    }
-    close(ep[0]);
-    send_msg(fd, 'S', child);
-    /* Ses sorties ne sont qu'au programme. */
-    {
-        int null = open("/dev/null", O_RDWR);
-
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-        close(null);
-    }
-    for (;;) {
-        struct signalfd_siginfo si;
-        int status;
-
-        if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si)
-            continue;
-        if (si.ssi_signo != SIGCHLD) {
-            if (!done)
-                kill(child, (int)si.ssi_signo);
-            continue;
-        }
-        /* N'attendre que le programme : ses orphelins restent visibles. */
-        if (!done && waitpid(child, &status, WNOHANG) == child) {
-            done = true;
-            send_msg(fd, 'X', status);
         }
     }
 }

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #define OUTPUT_LIMIT (8u << 20)   /* au-delà de 8 Mio, la sortie est coupée */
@@ -116,8 +117,21 @@ void sandbox_setup_suite(void);
 /* Le bac à sable est-il en service ? Sinon, pourquoi (en français). */
 bool sandbox_enabled(void);
 const char *sandbox_reason(void);
-/* main() de la suite relancée comme init du bac à sable (« --td6-init »). */
+/* ---- init_bac_a_sable.c ------------------------------------------------- */
+
+/* main() de l'init du bac à sable : le petit programme
+ * $BUILD/tests/lib/init_bac_a_sable, ou la suite relancée avec
+ * « --td6-init ». */
 int td6_sandbox_init(int argc, char **argv);
+/* Les signaux que relais et init transmettent au programme. */
+void sandbox_signals(sigset_t *set, bool with_child);
+/* Un message de l'init au relais : 'S' (lancé, valeur = pid dans le bac à
+ * sable), 'E' (execve a échoué, valeur = errno), 'X' (fini, valeur =
+ * statut). */
+typedef struct {
+    char kind;
+    int value;
+} init_msg;
 
 /* Ce que le relais écrit au test une fois le programme lancé. */
 typedef struct {

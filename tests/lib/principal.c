@@ -11,6 +11,13 @@
  * résultats), TD6_BIN et TD6_SERVER_BIN (lues par le harnais).
  * TD6_LIST=1 ou --liste : affiche seulement « nom<TAB>description » de chaque test
  * (pour make indice et make noter-classe), sans rien lancer.
+ * TD6_ONLY_TESTS="nom1 nom2..." : ne lance que ces tests (make check, pour
+ * un mutant : ses tests « @echoue », voir scripts/verifier.sh). Chaque test
+ * tourne de toute façon dans son propre processus, avec son propre serveur :
+ * son verdict ne dépend pas des autres. (Seule la récidive, plus bas, relie
+ * deux tests : un programme déjà bloqué a moins de temps ensuite. Sans les
+ * tests d'avant, il en a plus : un test choisi qui échoue seul échoue donc
+ * aussi dans la suite entière.)
  * Code de sortie : 0 si tous les tests passent, 1 sinon.
  * SANS_BAC_A_SABLE=1 : les programmes tournent hors du bac à sable (voir
  * bac_a_sable.c) ; le JSON le dit (« bac_a_sable » : false, et pourquoi
@@ -48,6 +55,21 @@ static struct {
 } registered[MAX_TESTS];
 static size_t n_registered;
 
+/* $TD6_ONLY_TESTS contient-il `name` (mots séparés par des blancs) ? Sans
+ * la variable, tous les tests sont choisis. */
+static bool selected(const char *name)
+{
+    const char *only = getenv("TD6_ONLY_TESTS");
+    size_t len = strlen(name);
+
+    if (only == NULL)
+        return true;
+    for (const char *p = strstr(only, name); p != NULL; p = strstr(p + 1, name))
+        if ((p == only || strchr(" \t\n", p[-1]) != NULL) && strchr(" \t\n", p[len]) != NULL)
+            return true;
+    return false;
+}
+
 /* Check appelle des fonctions de type TFun : on passe par une table pour
  * appeler nos fonctions sans argument. */
 static td6_test_fn functions[MAX_TESTS];
@@ -81,14 +103,17 @@ void td6_add(Suite *s, const char *name, td6_test_fn fn, const char *description
     registered[n_registered].description = description;
     registered[n_registered].timeout_s = timeout_s;
     functions[n_registered] = fn;
+    n_registered++;
+    /* Un test non choisi reste connu (--liste), mais Check ne le lance pas. */
+    if (!selected(name))
+        return;
     tc = tcase_create(name);
     /* Le harnais tue lui-même le programme testé avant ce délai ; celui-ci
      * protège du cas où le test lui-même resterait bloqué. */
     tcase_set_timeout(tc, timeout_s);
     tcase_add_unchecked_fixture(tc, NULL, sweep_after_test);
-    _tcase_add_test(tc, &run_test, 0, 0, (int)n_registered, (int)n_registered + 1);
+    _tcase_add_test(tc, &run_test, 0, 0, (int)n_registered - 1, (int)n_registered);
     suite_add_tcase(s, tc);
-    n_registered++;
 }
 
 static size_t find(const char *name)
