@@ -65,7 +65,8 @@
  * RENDEZ_VOUS_MAX_S secondes d'attente, le rendez-vous est « manqué » et
  * le serveur sert ensuite normalement ; le pic reste ce que le programme a fait. Le
  * verdict ne dépend donc que du programme. /stats dit « rendez_vous » :
- * 0 (pas demandé ou en cours), 1 (formé), -1 (manqué) ; /reset le relance.
+ * 0 (pas demandé ou en cours), 1 (formé), -1 (manqué) ; /reset le relance,
+ * et /reset?rendez_vous=N en arme un nouveau (0 : aucun) à partir de là.
  *
  * ## Identifiants spéciaux
  *
@@ -119,7 +120,7 @@
 #define LATENCE_PAR_DEFAUT 50       /* millisecondes */
 #define LATENCE_MAX 3600000UL       /* une heure : au-delà, c'est une erreur */
 #define ATTENTE_LENTE_MS 30000UL    /* attente supplémentaire du cas 9005 */
-#define RENDEZ_VOUS_MAX_S 15        /* au-delà, le rendez-vous (-r) est manqué */
+#define RENDEZ_VOUS_MAX_S 5         /* au-delà, le rendez-vous (-r) est manqué */
 #define TRANCHE_MS 100              /* on vérifie le client toutes les 100 ms */
 #define LIMITE_CONNEXIONS 1000
 #define DELAI_INACTIVITE_S 60       /* connexion keep-alive muette : fermée */
@@ -141,7 +142,6 @@
 struct config {
     uint16_t port;
     unsigned long latence_ms;
-    unsigned long rendez_vous;         /* -r N : 0 si pas de rendez-vous */
     const char *adresse;
     bool verbeux;
     struct sockaddr_storage sockaddr;  /* adresse d'écoute, déjà convertie */
@@ -186,6 +186,7 @@ static struct {
     pthread_mutex_t verrou;
     struct compteurs c;
     unsigned long generation;  /* augmente à chaque /reset, commence à 1 */
+    unsigned long rendez_vous; /* N du rendez-vous (-r, /reset?rendez_vous=N) */
 } g_stats = {
     .verrou = PTHREAD_MUTEX_INITIALIZER,
     .generation = 1,
@@ -421,7 +422,7 @@ static void stats_arrivee(struct MHD_Connection *conn, enum chemin chemin)
     g_stats.c.en_vol++;
     if (g_stats.c.en_vol > g_stats.c.pic_en_vol)
         g_stats.c.pic_en_vol = g_stats.c.en_vol;
-    bool forme = g_config.rendez_vous > 0 && g_stats.c.en_vol >= g_config.rendez_vous;
+    bool forme = g_stats.rendez_vous > 0 && g_stats.c.en_vol >= g_stats.rendez_vous;
     /* Première requête comptée sur cette connexion depuis le dernier
      * /reset : c'est une connexion de plus. */
     if (ctx != NULL && ctx->generation_comptee != g_stats.generation) {
@@ -443,10 +444,14 @@ static void stats_depart(void)
 }
 
 /* Remise à zéro. en_vol n'est pas touché : des requêtes sont peut-être en
- * cours, et leur fin le décrémentera. Le pic repart donc de en_vol. */
-static void stats_remettre_a_zero(void)
+ * cours, et leur fin le décrémentera. Le pic repart donc de en_vol.
+ * rendez_vous ≥ 0 : le nouveau N du rendez-vous (0 : plus de rendez-vous) ;
+ * < 0 : inchangé. */
+static void stats_remettre_a_zero(long rendez_vous)
 {
     pthread_mutex_lock(&g_stats.verrou);
+    if (rendez_vous >= 0)
+        g_stats.rendez_vous = (unsigned long) rendez_vous;
     g_stats.c.requetes = 0;
     g_stats.c.connexions = 0;
     g_stats.c.pic_en_vol = g_stats.c.en_vol;
@@ -570,7 +575,10 @@ static bool attendre_rendez_vous(struct MHD_Connection *conn)
 {
     struct timespec maintenant, fin;
 
-    if (g_config.rendez_vous == 0)
+    pthread_mutex_lock(&g_stats.verrou);
+    bool demande = g_stats.rendez_vous > 0;
+    pthread_mutex_unlock(&g_stats.verrou);
+    if (!demande)
         return true;
     clock_gettime(CLOCK_MONOTONIC, &maintenant);
     fin = instant_plus(maintenant, RENDEZ_VOUS_MAX_S * 1000UL);
@@ -903,7 +911,19 @@ static enum MHD_Result servir_interne(const struct requete *rq)
     if (strcmp(rq->methode, MHD_HTTP_METHOD_GET) != 0
         && strcmp(rq->methode, MHD_HTTP_METHOD_POST) != 0)
         return refuser_methode(rq, "GET, POST");
-    stats_remettre_a_zero();
+    /* /reset?rendez_vous=N : un rendez-vous à partir de maintenant (un
+     * test sert d'abord un client seul, puis arme le rendez-vous). */
+    const char *n = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
+                                                "rendez_vous");
+    char *fin = NULL;
+    long rendez_vous = n != NULL ? strtol(n, &fin, 10) : -1;
+    if (n != NULL && (fin == n || *fin != '\0' || rendez_vous < 0
+                      || rendez_vous > LIMITE_CONNEXIONS))
+        return envoyer(rq, &(struct reponse) {
+            .statut = MHD_HTTP_BAD_REQUEST, .type = TYPE_TEXTE,
+            .corps = "rendez_vous : un entier de 0 à 1000\n",
+            .taille = sizeof "rendez_vous : un entier de 0 à 1000\n" - 1 });
+    stats_remettre_a_zero(rendez_vous);
     static const char ok[] = "{\"ok\": true}\n";
     return envoyer(rq, &(struct reponse) {
         .statut = MHD_HTTP_OK, .type = TYPE_JSON,
@@ -1039,7 +1059,7 @@ static void lire_options(int argc, char **argv)
             g_config.latence_ms = (unsigned long) td6_cli_long("-l", optarg, 0, LATENCE_MAX);
             break;
         case 'r':
-            g_config.rendez_vous = (unsigned long) td6_cli_long("-r", optarg, 0, LIMITE_CONNEXIONS);
+            g_stats.rendez_vous = (unsigned long) td6_cli_long("-r", optarg, 0, LIMITE_CONNEXIONS);
             break;
         case 'a':
             g_config.adresse = optarg;

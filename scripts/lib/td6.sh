@@ -432,9 +432,16 @@ construire_sanitizers() {
         cibles=()
         for t in $tests; do
             case $t in "$nom"_*) p=${t#"$nom"_} ;; *) continue ;; esac
-            if [ -f "$src/$exo/$p.c" ]; then
-                cibles+=("$racine/$nom/$src/$exo/$p")
-            else
+            # Le test asan_hello lance hello et hello2 : chaque programme
+            # (un .c avec main) dont le nom commence par <p>.
+            local f trouve=0
+            for f in "$src/$exo/$p"*.c; do
+                [ -f "$f" ] && grep -qs 'int main(' "$f" || continue
+                f=${f##*/}
+                cibles+=("$racine/$nom/$src/$exo/${f%.c}")
+                trouve=1
+            done
+            if [ $trouve = 0 ]; then
                 cibles=(programmes)
                 break
             fi

@@ -418,6 +418,10 @@ static td6_stats serve_together(td6_process *p, const char *prog, int clients,
     td6_server_start(300);
     *p = start_prog(prog, NULL, NULL);
     first_client(p, prog);
+    /* Rendez-vous à 6 : si les appels de clients différents peuvent se
+     * chevaucher, le pic dépasse 5 à coup sûr, même sur une machine
+     * chargée ; sinon il ne le dépasse jamais (serveur -r). */
+    td6_server_reset_rendezvous(6);
     get_many(page_url(p, "/comic"), clients, replies, 0);
     ck_assert_msg(td6_alive(p), "%s a planté quand %d clients sont arrivés ensemble. %s", prog,
                   clients, crash_hint);
@@ -466,12 +470,14 @@ static void test_hello_plusieurs_clients(void)
     enum { CLIENTS = 4 };
     td6_http replies[CLIENTS];
 
-    /* 1 s de latence : les 4 clients du test se connectent en quelques
-     * millisecondes, leurs 4 appels à l'API ont tout le temps de se
-     * retrouver en vol ensemble, même sur une machine chargée. */
-    td6_server_start(1000);
+    /* Un rendez-vous de 4 après le premier client : les 4 appels à l'API
+     * d'un serveur qui sert les 4 clients ensemble se retrouvent en vol
+     * ensemble à coup sûr, même sur une machine chargée ; un serveur qui en
+     * sert moins à la fois n'y arrive jamais. */
+    td6_server_start(300);
     td6_process p = start_prog("hello", NULL, NULL);
     first_client(&p, "hello");
+    td6_server_reset_rendezvous(CLIENTS);
     get_many(page_url(&p, "/comic"), CLIENTS, replies, 0);
     for (int i = 0; i < CLIENTS; i++) {
         check_comic_page(&replies[i], "hello", "/comic (4 clients à la fois)", 1);
@@ -495,7 +501,9 @@ static void test_hello_plusieurs_clients(void)
 
 static void test_hello2_cinq_en_parallele(void)
 {
-    td6_server_start(200);
+    /* Rendez-vous à 5 : les cinq appels lancés ensemble sont en vol
+     * ensemble à coup sûr, quelle que soit la charge de la machine. */
+    td6_server_start_rendezvous(200, 5);
     td6_process p = start_prog("hello2", NULL, NULL);
     td6_http h = td6_get(page_url(&p, "/comic"), 5);
 

@@ -155,9 +155,17 @@ td6_stats td6_server_stats(void)
 
 void td6_server_reset(void)
 {
+    td6_server_reset_rendezvous(-1);
+}
+
+void td6_server_reset_rendezvous(int rendezvous)
+{
     char url[200];
 
-    snprintf(url, sizeof url, "%s/reset", server_url);
+    if (rendezvous < 0)
+        snprintf(url, sizeof url, "%s/reset", server_url);
+    else
+        snprintf(url, sizeof url, "%s/reset?rendez_vous=%d", server_url, rendezvous);
     td6_http h = td6_request("POST", url, 5);
     ck_assert_msg(h.status == 200, "Impossible de remettre à zéro le serveur de test.");
     td6_http_free(&h);

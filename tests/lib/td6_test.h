@@ -81,7 +81,7 @@ void td6_server_start(int latency_ms);
 
 /* Le même, avec un rendez-vous (serveur -r, voir serveur/serveur.c) :
  * aucune réponse ne part avant que `rendezvous` requêtes soient en vol
- * ensemble (ou 15 s d'attente vaine). Un test du pic ne dépend alors plus
+ * ensemble (ou 5 s d'attente vaine). Un test du pic ne dépend alors plus
  * de la charge de la machine : un programme qui envoie bien N requêtes
  * ensemble atteint le pic N à coup sûr, même lentement ; un programme qui
  * ne le fait pas ne l'atteint jamais. */
@@ -112,6 +112,10 @@ td6_stats td6_server_stats(void);
 
 /* Remet les statistiques à zéro (/reset). */
 void td6_server_reset(void);
+/* Le même, et un rendez-vous de `rendezvous` requêtes armé à partir de
+ * maintenant (0 : plus de rendez-vous) : pour juger un pic après un premier
+ * client servi seul. */
+void td6_server_reset_rendezvous(int rendezvous);
 
 /* ---- Lancer le programme testé ----------------------------------------- */
 
