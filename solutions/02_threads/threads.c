@@ -28,14 +28,10 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "commun.h"
-#include "ligne.h"
+#include "options.h"
 #include "signaux.h"
-
-#define DEFAULT_WORKERS 5   /* le max_workers=5 du cours */
-#define MAX_WORKERS 1000
 
 /* La file d'URL, PARTAGÉE par tous les threads.
  * - `sites` n'est que lu pendant le travail : pas besoin de verrou ;
@@ -199,31 +195,6 @@ static int download_all_sites(const url_list *sites, long n_workers)
     return failures;
 }
 
-/* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
-
-static const td6_command_line COMMAND_LINE = {
-    .usage = "[-w OUVRIERS] [URL...]",
-    .help = "Télécharge les URL avec un pool de threads ouvriers.\n"
-            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
-            "  -w OUVRIERS  nombre de threads ouvriers, de 1 à " TD6_TEXT(MAX_WORKERS)
-            " (" TD6_TEXT(DEFAULT_WORKERS) " par défaut)\n"
-            "  -h, --help   affiche cette aide\n",
-    .shortopts = "w:",
-};
-
-/* Lit l'option -w OUVRIERS ; les URL commencent à *first. */
-static long parse_options(int argc, char **argv, int *first)
-{
-    long n_workers = DEFAULT_WORKERS;
-    int opt;
-
-    while ((opt = td6_getopt(argc, argv, &COMMAND_LINE)) != -1)
-        if (opt == 'w')
-            n_workers = td6_cli_long("-w", optarg, 1, MAX_WORKERS);
-    *first = optind;
-    return n_workers;
-}
-
 int main(int argc, char **argv)
 {
     url_list sites;
@@ -231,6 +202,7 @@ int main(int argc, char **argv)
     long n_workers;
     int first, failures;
 
+    /* -w OUVRIERS (5 par défaut, le max_workers du cours) : voir options.c. */
     n_workers = parse_options(argc, argv, &first);
     /* Une fois par programme, AVANT le premier thread : longtemps,
      * curl_global_init n'a pas été sûre si d'autres threads tournaient

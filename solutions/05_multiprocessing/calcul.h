@@ -24,6 +24,10 @@
  * de calcul à paralléliser ni à chronométrer. */
 #define KEEP_LOOP(x) __asm__ volatile("" : "+r"(x))
 
+/* La fonction qu'un pool (cpu_threads.c, multiproc.c) applique à chaque
+ * élément : cpu_bound ou traced_cpu_bound. */
+typedef unsigned __int128 (*task_fn)(long);
+
 /* La liste à calculer, lue sur la ligne de commande. */
 typedef struct {
     long *numbers;

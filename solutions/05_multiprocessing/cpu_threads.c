@@ -34,9 +34,6 @@
 #include "calcul.h"
 #include "commun.h"
 
-/* La fonction que le pool applique à chaque élément. */
-typedef unsigned __int128 (*task_fn)(long);
-
 /* Le pool, PARTAGÉ par tous ses threads.
  * - fn, inputs, n : seulement lus pendant le travail, pas besoin de verrou ;
  * - outputs[i] : écrit par le seul thread qui a pris l'élément i, lu par le

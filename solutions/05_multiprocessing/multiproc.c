@@ -35,7 +35,6 @@
  * plusieurs processus multiproc à 100 %. Essayez -j 1, -j 2, -j 8.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,26 +45,8 @@
 
 #include "calcul.h"
 #include "commun.h"
+#include "ouvriers.h"   /* worker, message, hand_out : la tuyauterie du parent */
 #include "tubes.h"
-
-/* La fonction que le pool applique à chaque élément. */
-typedef unsigned __int128 (*task_fn)(long);
-
-/* Un message d'un ouvrier au parent, dans son tube de résultats. */
-typedef struct {
-    size_t index;
-    unsigned __int128 value;
-} message;
-
-/* Un ouvrier, vu du parent. Tout ceci n'existe que dans le parent : les
- * enfants en ont une copie, qu'ils n'utilisent que pour fermer les tubes
- * de leurs frères. */
-typedef struct {
-    pid_t pid;
-    int task_fd;     /* parent → ouvrier : indices à calculer (-1 : fermé) */
-    int result_fd;   /* ouvrier → parent : résultats (-1 : ouvrier terminé) */
-    long current;    /* indice en cours de calcul chez lui, -1 si aucun */
-} worker;
 
 /* ---- Dans l'enfant : l'ouvrier ----------------------------------------- */
 
@@ -148,20 +129,6 @@ static int start_workers(worker *pool, int count, task_fn fn, const long *inputs
     return k;
 }
 
-/* Donne l'élément suivant à l'ouvrier w, s'il en reste. Sinon (ou s'il ne
- * lit plus), ferme son tube des tâches : il s'arrêtera de lui-même. */
-static void hand_out(worker *w, size_t *next, size_t n)
-{
-    if (w->task_fd == -1)
-        return;
-    if (*next < n && write_full(w->task_fd, next, sizeof *next) == 0) {
-        w->current = (long)(*next)++;
-        return;
-    }
-    close(w->task_fd);
-    w->task_fd = -1;
-}
-
 /* L'ouvrier w a fermé son tube de résultats : il a fini ou il est mort.
  * L'attendre (waitpid : pas de zombie) et dire ce qui est perdu.
  * Renvoie 1 si un élément est perdu, 0 sinon. */
@@ -198,14 +165,8 @@ static size_t collect(worker *pool, int count, const long *inputs, size_t n,
     for (int k = 0; k < count; k++)
         hand_out(&pool[k], &next, n);
     while (running > 0) {
-        for (int k = 0; k < count; k++)
-            fds[k] = (struct pollfd){ pool[k].result_fd, POLLIN, 0 };   /* -1 : ignoré */
         /* Dormir jusqu'à ce qu'un ouvrier au moins ait quelque chose à dire. */
-        if (poll(fds, (nfds_t)count, -1) == -1) {
-            if (errno == EINTR)
-                continue;
-            td6_die(__FILE__, __LINE__, "poll", errno);
-        }
+        wait_for_results(pool, count, fds);
         for (int k = 0; k < count; k++) {
             message m;
 

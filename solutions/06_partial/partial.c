@@ -17,10 +17,10 @@
  * Construire et lancer :
  *     make run EXO=06                      (votre version, td6/)
  *     make run EXO=06 SRC=solutions        (la solution)
- *     build/solutions/06_partial/partial [-j OUVRIERS] [-k NUMBER2]
+ *     build/solutions/06_partial/partial [-j OUVRIERS] [-k AJOUT]
  *                                        [--spawn] [--lambda] [N...]
  *
- * À observer : une ligne « cpu_bound(N, NUMBER2) = somme » par nombre, dans
+ * À observer : une ligne « cpu_bound(N, AJOUT) = somme » par nombre, dans
  * l'ordre donné, puis « Duration ... seconds ». Sans argument : les 20
  * nombres du cours, multipliés par 10 (C est environ 40 fois plus rapide
  * que Python), soit 1 à 2 s sur un cœur, à peu près la moitié avec -j 2.

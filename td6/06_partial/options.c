@@ -24,17 +24,18 @@ void parse_options(int argc, char **argv, options *opt)
         { NULL, 0, NULL, 0 },
     };
     char help[1024];
-    const td6_command_line cl = { "[-j OUVRIERS] [-k NUMBER2] [--spawn] [--lambda] [N...]",
+    const td6_command_line cl = { "[-j OUVRIERS] [-k AJOUT] [--spawn] [--lambda] [N...]",
                                   help, "j:k:", longs };
     int c;
 
     /* L'aide cite le nombre de cœurs de cette machine : écrite ici. */
     snprintf(help, sizeof help,
-             "Calcule cpu_bound(N, NUMBER2) pour chaque N sur un pool de processus, NUMBER2\n"
+             "Calcule cpu_bound(N, AJOUT) pour chaque N sur un pool de processus, AJOUT\n"
              "étant lié à l'avance (l'équivalent de functools.partial).\n"
              "  N             un nombre de 0 à %ld (sans N : les 20 nombres du cours, ×10)\n"
              "  -j OUVRIERS   nombre d'ouvriers, de 1 à %d (par défaut : un par cœur, ici %ld)\n"
-             "  -k NUMBER2    l'argument lié, de 0 à %ld (par défaut %d)\n"
+             "  -k AJOUT      le nombre ajouté à chaque carré (number2 du cours), lié\n"
+             "                d'avance, de 0 à %ld (par défaut %d)\n"
              "  --spawn       des ouvriers neufs (posix_spawn) au lieu de copies (fork)\n"
              "  --lambda      une fonction absente du registre : marche avec fork, pas avec "
              "spawn\n"
@@ -50,7 +51,7 @@ void parse_options(int argc, char **argv, options *opt)
             opt->workers = (int)td6_cli_long("-j (OUVRIERS)", optarg, 1, MAX_WORKERS);
             break;
         case 'k':
-            opt->number2 = td6_cli_long("-k (NUMBER2)", optarg, 0, MAX_NUMBER2);
+            opt->number2 = td6_cli_long("-k (AJOUT)", optarg, 0, MAX_NUMBER2);
             break;
         case 's': opt->spawn = true; break;
         case 'l': opt->lambda = true; break;

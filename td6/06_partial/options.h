@@ -20,13 +20,13 @@ typedef struct {
     size_t count;
 } options;
 
-/* « [-j OUVRIERS] [-k NUMBER2] [--spawn] [--lambda] [N...] », -h ou --help
+/* « [-j OUVRIERS] [-k AJOUT] [--spawn] [--lambda] [N...] », -h ou --help
  * pour l'aide. Sans N, les nombres du cours mis à l'échelle. Une erreur
  * d'utilisation arrête le programme (code 2). */
 void parse_options(int argc, char **argv, options *opt);
 void options_free(options *opt);
 
-/* Une ligne « cpu_bound(N, NUMBER2) = somme » par nombre, dans l'ordre. */
+/* Une ligne « cpu_bound(N, AJOUT) = somme » par nombre, dans l'ordre. */
 void print_results(const options *opt, const u128 *results);
 
 #endif

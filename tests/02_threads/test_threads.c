@@ -152,19 +152,29 @@ static void check_reads(char **lines, size_t n, char **exp, size_t n_exp, const 
                       first_line(named, why, sizeof why));
     }
     if (missing > 0) {
-        /* Le serveur a-t-il reçu plus de requêtes qu'il n'y a de lignes ? Si
-         * non, les URL manquantes n'ont jamais été demandées : les threads
-         * se sont arrêtés trop tôt (une URL chacun, sans boucle), ce n'est
-         * pas un join oublié. */
-        long served = td6_server_stats().requests;
+        /* Le serveur a-t-il vu autant de requêtes pour ce chemin (/jython ou
+         * /dice) que de lignes attendues ? Si non, l'URL manquante n'a
+         * jamais été demandée : aucun thread ne l'a prise. (Les URL en
+         * échec, 404, 500 ou refus, ne comptent ni d'un côté ni de
+         * l'autre.) */
+        bool jython = strstr(first_missing, "/jython") != NULL;
+        size_t wanted = 0;
+        td6_stats st = td6_server_stats();
+        long served = jython ? st.jython : st.dice;
 
-        ck_assert_msg(served < 0 || (size_t)served > n_exp - missing,
+        for (size_t k = 0; k < n_exp; k++)
+            wanted += (strstr(exp[k], "/jython") != NULL) == jython;
+        ck_assert_msg(st.requests < 0 || served >= (long)wanted,
                       "%zu lignes « Read » manquent sur %zu (par exemple « %s »), et le serveur "
-                      "n'a reçu que %ld requêtes : ces URL n'ont jamais été demandées. Chaque "
-                      "thread doit prendre une URL dans la file, la télécharger, et "
-                      "RECOMMENCER jusqu'à ce que la file soit vide (une boucle), pas "
-                      "s'arrêter après la première.", missing, n_exp,
-                      first_missing != NULL ? first_missing : "?", served);
+                      "n'a reçu que %ld requêtes pour %s sur %zu attendues : ces URL n'ont "
+                      "jamais été demandées, aucun thread ne les a prises. Chaque thread doit "
+                      "prendre l'URL suivante de la file, la télécharger, et RECOMMENCER tant "
+                      "que la file n'est pas vide : pas s'arrêter après sa première URL ni à "
+                      "son premier échec, pas de parts fixées d'avance (n / n_workers URL "
+                      "chacun : le reste de la division se perd). (Ou le programme a fini "
+                      "avant que ses threads ne les prennent : pthread_join sur chacun.)",
+                      missing, n_exp, first_missing, served, jython ? "/jython" : "/dice",
+                      wanted);
     }
     ck_assert_msg(missing == 0,
                   "%zu lignes « Read » manquent sur %zu (par exemple « %s »). Chaque URL doit "

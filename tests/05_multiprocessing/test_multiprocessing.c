@@ -144,6 +144,23 @@ static void check_output(const char *prog, const td6_result *r, const long *numb
                          "autre nombre que le %zue de la liste. %s", prog, i + 1, expected,
                          lines[i], i + 1, *hint ? hint : "Une ligne par nombre, dans l'ordre "
                          "de la liste.");
+        /* La somme d'un autre nombre de la liste, en face de celui-ci : un
+         * résultat rangé à la mauvaise case (dans l'ordre d'arrivée, par
+         * exemple), pas un débordement. */
+        for (size_t k = 0; k < count; k++) {
+            char other[96], other_value[48];
+            unsigned __int128 other_sum = td6_sum_squares(numbers[k]);
+
+            snprintf(other, sizeof other, "cpu_bound(%ld) = %s", numbers[i],
+                     td6_u128_text(other_sum, other_value));
+            if (other_sum != sum && strcmp(lines[i], other) == 0)
+                ck_abort_msg("%s, ligne %zu : attendu « %s », lu « %s » : cette somme est "
+                             "celle de cpu_bound(%ld), le %zue nombre de la liste. Le "
+                             "résultat a été rangé dans la case d'un autre élément (la "
+                             "prochaine case libre, l'ordre d'arrivée ?) : rangez chaque "
+                             "résultat dans la case de SON indice.", prog, i + 1, expected,
+                             lines[i], numbers[k], k + 1);
+        }
         ck_abort_msg("%s, ligne %zu : attendu « %s », lu « %s ».%s%s", prog, i + 1, expected,
                      lines[i], seen_n == numbers[i] && beyond_64 ? " " : (*hint ? " " : ""),
                      seen_n == numbers[i] && beyond_64

@@ -1,5 +1,5 @@
 /*
- * Tests du chapitre 06 : partial [-j TRAVAILLEURS] [-k NUMBER2] [--spawn]
+ * Tests du chapitre 06 : partial [-j OUVRIERS] [-k AJOUT] [--spawn]
  *                                [--lambda] [N...]
  *
  * Pas de serveur ici : tout se juge aux valeurs exactes
@@ -461,7 +461,7 @@ void td6_register(Suite *s)
     td6_add(s, "valeurs_exactes", test_valeurs_exactes,
             "Σ (i² + 10) exacte, même au-delà de 2^64", 60);
     td6_add(s, "plusieurs_k", test_plusieurs_k,
-            "-k NUMBER2 est bien lié : résultats exacts pour k = 0, 1, 7, 1 000 000", 90);
+            "-k AJOUT est bien lié : résultats exacts pour k = 0, 1, 7, 1 000 000", 90);
     td6_add(s, "k_par_defaut", test_k_par_defaut, "sans -k, number2 vaut 10 comme le cours", 60);
     td6_add(s, "ordre_des_entrees", test_ordre_des_entrees,
             "les résultats s'affichent dans l'ordre des nombres donnés", 60);
