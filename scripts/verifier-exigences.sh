@@ -18,9 +18,9 @@
 #   3. chaque mutant existe (tests/mutants/NN_nom/<nom>.patch ou .c) ;
 #   4. chaque test de la ligne est nommé par « @echoue <test> » dans un des
 #      mutants de la ligne : le mutant prouve bien CE test.
-# Et pour la suite entière : chacun de ses tests apparaît dans le tableau,
-# ou dans la section « ## Trous » du fichier (un test sans mutant encore,
-# nommé pour qu'on ne l'oublie pas ; ces trous sont comptés et affichés).
+# Et pour la suite entière : chacun de ses tests apparaît dans le tableau.
+# Un test nommé dans la section « ## Trous » (un test sans mutant encore)
+# est un défaut : make check échoue tant qu'il en reste un, en le nommant.
 set -u
 status=0
 rows_total=0 holes_total=0
@@ -80,6 +80,8 @@ for exo in "$@"; do
         bad "$exo : le test $t n'est ni dans le tableau ni dans « ## Trous » de $table"
     done
     n_holes=$(echo "$holes" | grep -c .)
+    [ "$n_holes" -gt 0 ] &&
+        bad "$exo : $n_holes test(s) sans mutant qui prouve qu'ils savent échouer : $(echo $holes) (## Trous de $table)"
     rows_total=$((rows_total + rows))
     holes_total=$((holes_total + n_holes))
     echo "  $exo : $rows exigences avec test et mutant, $n_holes test(s) sans mutant (## Trous)"
