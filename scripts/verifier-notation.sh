@@ -25,16 +25,9 @@
 # Code de sortie 0 si tout est conforme.
 set -u
 cd "$(dirname "$0")/.."
+. scripts/lib/td6.sh
 build=${BUILD:-build}
 exo=01_sequentiel
-bons=0 mauvais=0
-bon() { bons=$((bons + 1)); echo "    ✔ $1"; }
-mauvais() {
-    mauvais=$((mauvais + 1))
-    echo "    ✘ $1"
-    shift
-    [ $# -gt 0 ] && printf '      %s\n' "$@"
-}
 # Un chemin relatif sous build/ : la règle de construction du Makefile
 # s'applique aux copies telles quelles.
 mkdir -p "$build/verif"

@@ -28,13 +28,6 @@ debut_verif=$(date +%s)
 # script a lancé (serveurs, programmes : voir a_la_sortie).
 a_la_sortie rm -rf "$travail"
 
-bon() { bons=$((bons + 1)); echo "    ✔ $1"; }
-mauvais() {
-    mauvais=$((mauvais + 1))
-    echo "    ✘ $1"
-    shift
-    [ $# -gt 0 ] && printf '      %s\n' "$@"
-}
 
 # ---- 1. Les traces ----------------------------------------------------------
 

@@ -20,14 +20,7 @@
 # Code de sortie 0 si tout est conforme.
 set -u
 cd "$(dirname "$0")/.."
-bons=0 mauvais=0
-bon() { bons=$((bons + 1)); echo "    ✔ $1"; }
-mauvais() {
-    mauvais=$((mauvais + 1))
-    echo "    ✘ $1"
-    shift
-    [ $# -gt 0 ] && printf '      %s\n' "$@"
-}
+. scripts/lib/td6.sh
 travail=$(mktemp -d /tmp/td6-verif-sujet-XXXXXX)
 trap 'rm -rf "$travail"' EXIT
 exo=${1:-01_sequentiel}

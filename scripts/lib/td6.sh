@@ -86,11 +86,25 @@
 #                          les tests @echoue du mutant qui n'ont pas échoué
 #                          dans RESULTATS.txt (rien : refusé là où il le doit)
 #   attendre_place N       attend qu'il y ait moins de N tâches de fond
+#   bon TEXTE / mauvais TEXTE [DÉTAIL...]
+#                          une vérification conforme ou non (verifier-*.sh) :
+#                          affichée et comptée dans $bons / $mauvais
 # shellcheck shell=bash
 
 export LC_NUMERIC=C
 td6_build=${BUILD:-build}
 td6_make=${MAKE:-make}
+
+# ---- Le décompte des vérifications (verifier-*.sh) ----------------------
+
+bons=0 mauvais=0
+bon() { bons=$((bons + 1)); echo "    ✔ $1"; }
+mauvais() {
+    mauvais=$((mauvais + 1))
+    echo "    ✘ $1"
+    shift
+    [ $# -gt 0 ] && printf '      %s\n' "$@"
+}
 
 # ---- Calcul et machine ---------------------------------------------------
 
