@@ -150,24 +150,13 @@ static void test_url_en_echec(void)
 static void test_delai_depasse(void)
 {
     char slow[160], ok[160];
-    const char *env[] = { "TD6_TIMEOUT_MS=300", NULL };
 
     td6_server_start(LATENCY_MS);
     snprintf(slow, sizeof slow, "%s/xkcd/9005/info.0.json", td6_server_url());
     snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
     const char *args[] = { slow, ok, NULL };
-    td6_result r = td6_run(PROG, args, env, 10);
-    if (r.timed_out && strstr(r.err, slow) == NULL)
-        ck_abort_msg("%s attend encore la réponse du serveur muet après %.0f s : aucun délai "
-                     "n'est réglé sur la poignée. $TD6_TIMEOUT_MS (ici 300 ms) donne le délai "
-                     "à poser avec CURLOPT_TIMEOUT_MS (td6_timeout_ms()). Sortie déjà "
-                     "affichée : « %.200s »", PROG, td6_scaled(10), r.out);
-    td6_require_finished(&r, PROG);
+    td6_result r = td6_run_with_silent_server(PROG, args, slow, "sur la poignée");
 
-    ck_assert_msg(strstr(r.err, slow) != NULL,
-                  "Un serveur qui ne répond pas doit finir en erreur au bout du délai "
-                  "($TD6_TIMEOUT_MS, ici 300 ms : CURLOPT_TIMEOUT_MS = td6_timeout_ms()) ; "
-                  "stderr : « %.300s »", r.err);
     ck_assert_msg(td6_count(r.out, "Read 277 from ") == 1,
                   "Après le délai dépassé, l'URL suivante doit être lue. Sortie : « %.300s »",
                   r.out);
@@ -177,14 +166,9 @@ static void test_delai_depasse(void)
 
 static void test_serveur_absent(void)
 {
-    /* Personne n'écoute sur le port 1 : chaque connexion est refusée. */
-    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
-    td6_result r = td6_run(PROG, NULL, env, 30);
+    td6_result r = td6_run_without_server(PROG, "Vérifiez le code de retour de "
+                                               "curl_easy_perform.");
 
-    td6_require_finished(&r, PROG);
-    ck_assert_msg(td6_count(r.out, "Read ") == 0,
-                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
-                  "contient des « Read ». Vérifiez le code de retour de curl_easy_perform.");
     ck_assert_msg(strstr(r.err, "http://127.0.0.1:1/jython") != NULL,
                   "Serveur absent : chaque échec doit être signalé sur stderr avec son URL. "
                   "stderr : « %.300s »", r.err);

@@ -376,3 +376,26 @@ void check_all_in_flight(const char *prog)
     check_reads_any_order(prog, &r, reads, N_COURSE, N_COURSE);
     td6_result_free(&r);
 }
+
+td6_result run_failing_urls(const char *prog, const char *args[6])
+{
+    static char urls[4][160];   /* vivent jusqu'à la fin du test */
+    expected_read reads[2] = { { urls[0], JYTHON_BYTES }, { urls[3], DICE_BYTES } };
+
+    td6_server_start(FAST_MS);
+    snprintf(urls[0], sizeof urls[0], "%s/jython", td6_server_url());
+    snprintf(urls[1], sizeof urls[1], "%s/page-inexistante", td6_server_url());
+    snprintf(urls[2], sizeof urls[2], "%s/xkcd/9003/info.0.json", td6_server_url());
+    snprintf(urls[3], sizeof urls[3], "%s/dice", td6_server_url());
+    args[0] = urls[0];
+    args[1] = urls[1];
+    args[2] = "http://127.0.0.1:1/dice";   /* personne n'écoute : refusée */
+    args[3] = urls[2];
+    args[4] = urls[3];
+    args[5] = NULL;
+    td6_result r = td6_run(prog, args, NULL, 30);
+    td6_require_finished(&r, prog);
+    /* Sur 5 URL dont 3 en échec (404, refus, 500) : 2 « Read ». */
+    check_reads_any_order(prog, &r, reads, 2, 5);
+    return r;
+}

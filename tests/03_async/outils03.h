@@ -15,6 +15,8 @@
 
 /* Taille exacte des deux pages du serveur local. */
 #define JYTHON_BYTES 10782
+/* Une latence faible suffit quand seul le résultat compte. */
+#define FAST_MS 2
 #define DICE_BYTES 277
 
 /* Une ligne « Read <bytes> from <url> » attendue. */
@@ -65,6 +67,12 @@ void check_single_thread(const char *prog);
  * rendez-vous de 160 ; le serveur doit avoir vu les 160 requêtes en vol
  * ensemble. */
 void check_all_in_flight(const char *prog);
+
+/* Le cas « URL en échec » commun : /jython, une page absente (404), une
+ * connexion refusée, une réponse 500, /dice. Remplit args[0..4] (et
+ * args[5] = NULL), lance `prog`, vérifie les deux « Read » attendus et
+ * renvoie le résultat ; le test juge ensuite les messages d'échec. */
+td6_result run_failing_urls(const char *prog, const char *args[6]);
 
 /* Le test « attendre sans calculer » commun : 8 URL et 2 s d'attente au
  * moins (asynchrone -m 4 : deux vagues à 1 s ; boucle : une vague à 2 s) ;

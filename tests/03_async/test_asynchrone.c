@@ -21,8 +21,6 @@
     " Les échecs sont-ils comptés ? finish_transfer renvoie ce que dit download_site, "    \
     "collect_finished additionne les échecs, et main en fait le code de sortie."
 
-/* Une latence faible suffit quand seul le résultat compte. */
-#define FAST_MS 2
 
 static void test_tout_est_lu(void)
 {
@@ -145,21 +143,10 @@ static void test_arguments(void)
 
 static void test_url_en_echec(void)
 {
-    char ok1[160], missing[160], broken[160], ok2[160];
-    const char *refused = "http://127.0.0.1:1/dice";
-    expected_read reads[2] = { { ok1, JYTHON_BYTES }, { ok2, DICE_BYTES } };
+    const char *args[6];
+    td6_result r = run_failing_urls(PROG, args);
+    const char *missing = args[1], *refused = args[2], *broken = args[3];
 
-    td6_server_start(FAST_MS);
-    snprintf(ok1, sizeof ok1, "%s/jython", td6_server_url());
-    snprintf(missing, sizeof missing, "%s/page-inexistante", td6_server_url());
-    snprintf(broken, sizeof broken, "%s/xkcd/9003/info.0.json", td6_server_url());
-    snprintf(ok2, sizeof ok2, "%s/dice", td6_server_url());
-    const char *args[] = { ok1, missing, refused, broken, ok2, NULL };
-    td6_result r = td6_run(PROG, args, NULL, 30);
-    td6_require_finished(&r, PROG);
-
-    /* Sur 5 URL dont 3 en échec (404, refus, 500) : 2 « Read ». */
-    check_reads_any_order(PROG, &r, reads, 2, 5);
     ck_assert_msg(strstr(r.err, missing) && strstr(r.err, refused) && strstr(r.err, broken),
                   "Chaque URL en échec (404, connexion refusée, 500) doit être nommée dans un "
                   "message sur stderr : msg->data.result donne le résultat de CHAQUE tâche, "
@@ -173,20 +160,14 @@ static void test_url_en_echec(void)
 static void test_delai_depasse(void)
 {
     char slow[160], ok[160];
-    const char *env[] = { "TD6_TIMEOUT_MS=300", NULL };
     expected_read reads[1] = { { ok, DICE_BYTES } };
 
     td6_server_start(FAST_MS);
     snprintf(slow, sizeof slow, "%s/xkcd/9005/info.0.json", td6_server_url());
     snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
     const char *args[] = { slow, ok, NULL };
-    td6_result r = td6_run(PROG, args, env, 10);
-    td6_require_finished(&r, PROG);
+    td6_result r = td6_run_with_silent_server(PROG, args, slow, "sur chaque poignée");
 
-    ck_assert_msg(strstr(r.err, slow) != NULL,
-                  "Un serveur qui ne répond pas doit faire échouer SA tâche au bout du délai "
-                  "($TD6_TIMEOUT_MS, ici 300 ms : CURLOPT_TIMEOUT_MS = td6_timeout_ms() sur "
-                  "chaque poignée) ; stderr : « %.300s »", r.err);
     check_reads_any_order(PROG, &r, reads, 1, 2);
     ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.%s", r.status,
                   FAILURES_COUNTED);
@@ -195,13 +176,9 @@ static void test_delai_depasse(void)
 
 static void test_serveur_absent(void)
 {
-    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
-    td6_result r = td6_run(PROG, NULL, env, 30);
+    td6_result r = td6_run_without_server(PROG, "Regardez msg->data.result avant "
+                                               "d'afficher.");
 
-    td6_require_finished(&r, PROG);
-    ck_assert_msg(td6_count(r.out, "Read ") == 0,
-                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
-                  "contient des « Read ». Regardez msg->data.result avant d'afficher.");
     ck_assert_msg(td6_count(r.err, "http://127.0.0.1:1/jython") == 80 &&
                   td6_count(r.err, "http://127.0.0.1:1/dice") == 80,
                   "Serveur absent : chacun des 160 échecs doit être signalé sur stderr avec "

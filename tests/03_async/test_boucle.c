@@ -14,7 +14,6 @@
 #include "outils03.h"
 
 #define PROG "boucle"
-#define FAST_MS 2
 
 static const char *const STATES[] = { "nouvelle", "prête", "en attente", "terminée" };
 
@@ -198,20 +197,10 @@ static void test_boucle_transitions(void)
 
 static void test_boucle_url_en_echec(void)
 {
-    char ok1[160], missing[160], broken[160], ok2[160];
-    const char *refused = "http://127.0.0.1:1/dice";
-    expected_read reads[2] = { { ok1, JYTHON_BYTES }, { ok2, DICE_BYTES } };
+    const char *args[6];
+    td6_result r = run_failing_urls(PROG, args);
+    const char *missing = args[1], *refused = args[2], *broken = args[3];
 
-    td6_server_start(FAST_MS);
-    snprintf(ok1, sizeof ok1, "%s/jython", td6_server_url());
-    snprintf(missing, sizeof missing, "%s/page-inexistante", td6_server_url());
-    snprintf(broken, sizeof broken, "%s/xkcd/9003/info.0.json", td6_server_url());
-    snprintf(ok2, sizeof ok2, "%s/dice", td6_server_url());
-    const char *args[] = { ok1, missing, refused, broken, ok2, NULL };
-    td6_result r = td6_run(PROG, args, NULL, 30);
-    td6_require_finished(&r, PROG);
-
-    check_reads_any_order(PROG, &r, reads, 2, 5);
     ck_assert_msg(strstr(r.err, "Échec de ") && strstr(r.err, missing) &&
                   strstr(r.err, refused) && strstr(r.err, broken),
                   "Chaque URL en échec (404, connexion refusée, 500) doit être signalée sur "
@@ -224,21 +213,18 @@ static void test_boucle_url_en_echec(void)
 static void test_boucle_delai_depasse(void)
 {
     char slow[160], ok[160];
-    const char *env[] = { "TD6_TIMEOUT_MS=300", NULL };
     expected_read reads[1] = { { ok, DICE_BYTES } };
 
     td6_server_start(FAST_MS);
     snprintf(slow, sizeof slow, "%s/xkcd/9005/info.0.json", td6_server_url());
     snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
     const char *args[] = { slow, ok, NULL };
-    td6_result r = td6_run(PROG, args, env, 10);
-    td6_require_finished(&r, PROG);
+    /* Le délai d'une tâche est géré par libcurl grâce au MINUTEUR. */
+    td6_result r = td6_run_with_silent_server(PROG, args, slow,
+                                              "puis le minuteur : à l'échéance donnée par "
+                                              "CURLMOPT_TIMERFUNCTION, la boucle appelle "
+                                              "curl_multi_socket_action avec CURL_SOCKET_TIMEOUT");
 
-    ck_assert_msg(strstr(r.err, slow) != NULL,
-                  "Le délai d'une tâche (ici 300 ms) est géré par libcurl grâce au MINUTEUR : "
-                  "quand l'échéance donnée par CURLMOPT_TIMERFUNCTION est passée, la boucle "
-                  "appelle curl_multi_socket_action avec CURL_SOCKET_TIMEOUT. stderr : "
-                  "« %.300s »", r.err);
     check_reads_any_order(PROG, &r, reads, 1, 2);
     ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
     td6_result_free(&r);

@@ -179,30 +179,6 @@ static void check_output(const char *prog, const td6_result *r, const long *numb
 
 /* ---- La trace (TD6_TRACE) ---------------------------------------------- */
 
-static char trace_path[64];
-static char trace_env[96];
-
-static void remove_trace(void)
-{
-    if (trace_path[0] != '\0')
-        unlink(trace_path);
-}
-
-/* Crée un fichier de trace vide ; renvoie "TD6_TRACE=<chemin>". */
-static const char *new_trace(void)
-{
-    int fd;
-
-    if (trace_path[0] == '\0')
-        atexit(remove_trace);
-    remove_trace();   /* celui d'un lancement précédent du même test */
-    snprintf(trace_path, sizeof trace_path, "/tmp/td6-trace-05-XXXXXX");
-    fd = mkstemp(trace_path);
-    ck_assert_msg(fd >= 0, "Impossible de créer un fichier de trace dans /tmp.");
-    close(fd);
-    snprintf(trace_env, sizeof trace_env, "TD6_TRACE=%s", trace_path);
-    return trace_env;
-}
 
 typedef struct {
     long pid, tid;
@@ -213,11 +189,10 @@ typedef struct {
 /* Lit les lignes « calcul » de la trace (au plus `max`). */
 static size_t read_trace(trace_line *out, size_t max)
 {
-    FILE *f = fopen(trace_path, "r");
+    FILE *f = td6_open_trace();
     char line[512];
     size_t n = 0;
 
-    ck_assert_msg(f != NULL, "Fichier de trace illisible (%s).", trace_path);
     while (n < max && fgets(line, sizeof line, f) != NULL) {
         trace_line t;
         char state[32];
@@ -329,7 +304,7 @@ static void test_threads_ordre_entree(void)
  * (différents de celui du programme) dans *workers. */
 static void traced_processes(int jobs, size_t *workers, size_t *in_parent)
 {
-    const char *env[] = { new_trace(), NULL };
+    const char *env[] = { td6_new_trace(), NULL };
     td6_result r = run_numbers(PROC, jobs, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     long pids[64];
@@ -391,7 +366,7 @@ static void test_multiproc_ouvriers_par_defaut(void)
 
 static void test_threads_plusieurs_threads(void)
 {
-    const char *env[] = { new_trace(), NULL };
+    const char *env[] = { td6_new_trace(), NULL };
     td6_result r = run_numbers(THREADS, 2, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     long tids[64];
@@ -440,7 +415,7 @@ static size_t overlapping_pairs(const trace_line *t, size_t n)
 
 static void overlap_for(const char *prog, const char *cause)
 {
-    const char *env[] = { new_trace(), NULL };
+    const char *env[] = { td6_new_trace(), NULL };
     td6_result r = run_numbers(prog, 2, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     size_t n;

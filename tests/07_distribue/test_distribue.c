@@ -81,30 +81,6 @@ static const char *mpiexec_path(void)
     return NULL;
 }
 
-static char trace_path[64];
-static char trace_env[96];
-
-static void remove_trace(void)
-{
-    if (trace_path[0] != '\0')
-        unlink(trace_path);
-}
-
-/* Un fichier de trace vide ; renvoie "TD6_TRACE=<chemin>". */
-static const char *new_trace(void)
-{
-    int fd;
-
-    if (trace_path[0] == '\0')
-        atexit(remove_trace);
-    remove_trace();
-    snprintf(trace_path, sizeof trace_path, "/tmp/td6-trace-07-XXXXXX");
-    fd = mkstemp(trace_path);
-    ck_assert_msg(fd >= 0, "Impossible de créer un fichier de trace dans /tmp.");
-    close(fd);
-    snprintf(trace_env, sizeof trace_env, "TD6_TRACE=%s", trace_path);
-    return trace_env;
-}
 
 typedef struct {
     size_t tasks[MAX_RANKS];     /* calculs faits par chaque rang */
@@ -118,13 +94,12 @@ typedef struct {
 
 static trace_info read_trace(long first_number)
 {
-    FILE *f = fopen(trace_path, "r");
+    FILE *f = td6_open_trace();
     trace_info t;
     char line[512];
 
     memset(&t, 0, sizeof t);
     t.big_rank = -1;
-    ck_assert_msg(f != NULL, "Fichier de trace illisible (%s).", trace_path);
     while (fgets(line, sizeof line, f) != NULL) {
         char state[32], rest[128] = "";
         long pid, tid, number, rank;
@@ -168,7 +143,7 @@ static td6_result run_mpi(const char *prog, int ranks, const long *numbers, size
      * crochets sur malloc et mmap ; sous ThreadSanitizer (make sanitize),
      * les deux se marchent dessus et chaque rang plante en sortant. Sans
      * ces crochets, rien ne change pour des processus d'une même machine. */
-    const char *args[24], *env[] = { new_trace(), "UCX_MEM_EVENTS=no", NULL };
+    const char *args[24], *env[] = { td6_new_trace(), "UCX_MEM_EVENTS=no", NULL };
     const char *inner = getenv("TD6_WRAPPER");
     size_t k = 0;
 

@@ -357,7 +357,11 @@ void td6_add_cli_tests(Suite *s, const char *program, const char *form)
         snprintf(p->tests[k], sizeof p->tests[k], "cli_%s_%s", program, rules[k].suffix);
         snprintf(description, sizeof description, "ligne de commande de %s (non compté) : %s",
                  program, rules[k].description);
-        /* Check et principal.c gardent ces chaînes jusqu'à la fin. */
-        td6_add(s, p->tests[k], rules[k].fn, strdup(description), 20);
+        /* Check et principal.c gardent ces chaînes jusqu'à la fin. Un test
+         * lance le programme une dizaine de fois (chaque lancement a son
+         * propre délai, RUN_TIMEOUT_S) : 60 s laissent passer une machine
+         * chargée, où chaque démarrage dans le bac à sable prend 1 à 2 s
+         * (à 20 s, une solution juste a échoué sous une charge de 7). */
+        td6_add(s, p->tests[k], rules[k].fn, strdup(description), 60);
     }
 }

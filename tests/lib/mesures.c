@@ -98,3 +98,39 @@ void td6_use_sanitized(const char *variable)
     setenv("ASAN_OPTIONS", "detect_leaks=1:fast_unwind_on_malloc=0", 0);
     setenv("UBSAN_OPTIONS", "print_stacktrace=1", 0);
 }
+
+/* ---- La trace ($TD6_TRACE) --------------------------------------------- */
+
+/* Le fichier de trace du test en cours (un seul à la fois), effacé à la
+ * sortie du processus du test. */
+static char trace_path[64];
+static char trace_env[96];
+
+static void remove_trace(void)
+{
+    if (trace_path[0] != '\0')
+        unlink(trace_path);
+}
+
+const char *td6_new_trace(void)
+{
+    int fd;
+
+    if (trace_path[0] == '\0')
+        atexit(remove_trace);
+    remove_trace();   /* celui d'un lancement précédent du même test */
+    snprintf(trace_path, sizeof trace_path, "/tmp/td6-trace-XXXXXX");
+    fd = mkstemp(trace_path);
+    ck_assert_msg(fd >= 0, "Impossible de créer un fichier de trace dans /tmp.");
+    close(fd);
+    snprintf(trace_env, sizeof trace_env, "TD6_TRACE=%s", trace_path);
+    return trace_env;
+}
+
+FILE *td6_open_trace(void)
+{
+    FILE *f = fopen(trace_path, "r");
+
+    ck_assert_msg(f != NULL, "Fichier de trace illisible (%s).", trace_path);
+    return f;
+}

@@ -47,6 +47,7 @@
 #include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* ---- Enregistrement des tests ------------------------------------------ */
@@ -278,6 +279,28 @@ long td6_thread_count(pid_t pid);
  * n'existe plus. Pas un chronomètre : la charge de la machine ne le gonfle
  * pas. */
 double td6_cpu_seconds(pid_t pid);
+
+/* Un fichier de trace vide, neuf pour ce lancement (l'ancien est effacé),
+ * effacé à la fin du test ; renvoie "TD6_TRACE=<chemin>", à mettre dans
+ * l'environnement du programme (le bac à sable le laisse écrire là). */
+const char *td6_new_trace(void);
+/* Ce fichier, ouvert en lecture (échec du test s'il est illisible). */
+FILE *td6_open_trace(void);
+
+/* ---- Cas communs aux programmes qui téléchargent (cas_communs.c) ------- */
+
+/* Lance `prog` avec `args` (parmi eux l'URL `slow` d'un serveur qui ne
+ * répond jamais, /xkcd/9005/...) et $TD6_TIMEOUT_MS=300 ; échec du test,
+ * avec un message qui dit où poser le délai (`where` : « sur la poignée de
+ * CHAQUE thread »...), si le programme reste bloqué ou ne signale pas
+ * `slow` sur stderr. Renvoie le résultat (fini) pour la suite du test. */
+td6_result td6_run_with_silent_server(const char *prog, const char *const *args,
+                                      const char *slow, const char *where);
+
+/* Lance `prog` sans argument avec $TD6_SERVER sur un port où personne
+ * n'écoute ; échec si le programme ne finit pas ou affiche une ligne
+ * « Read » (`hint` : où regarder). Renvoie le résultat. */
+td6_result td6_run_without_server(const char *prog, const char *hint);
 
 /* ---- Réservé au harnais (principal.c) ---------------------------------- */
 
