@@ -106,19 +106,32 @@ void course_reads(expected_read *reads, char (*storage)[160])
 
 /* true si un des arguments de /proc/<pid>/cmdline a pour nom `name` (le
  * programme lancé à travers une enveloppe, valgrind par exemple). */
-static bool cmdline_names(const char *pid, const char *name)
+/* Lit /proc/<pid>/<what> dans buf (terminé par '\0') ; renvoie le nombre
+ * d'octets lus, -1 si le processus a disparu. */
+static long read_proc(const char *pid, const char *what, char *buf, size_t size)
 {
-    char path[64], buf[4096];
+    char path[64];
     FILE *f;
     size_t len;
 
-    snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
+    snprintf(path, sizeof path, "/proc/%s/%s", pid, what);
     f = fopen(path, "r");
     if (f == NULL)
-        return false;
-    len = fread(buf, 1, sizeof buf - 1, f);
+        return -1;
+    len = fread(buf, 1, size - 1, f);
     fclose(f);
     buf[len] = '\0';
+    return (long)len;
+}
+
+static bool cmdline_names(const char *pid, const char *name)
+{
+    char buf[4096];
+    long got = read_proc(pid, "cmdline", buf, sizeof buf);
+    size_t len = got < 0 ? 0 : (size_t)got;
+
+    if (got < 0)
+        return false;
     for (size_t i = 0; i < len; i += strlen(buf + i) + 1) {
         const char *slash = strrchr(buf + i, '/');
 
@@ -131,20 +144,13 @@ static bool cmdline_names(const char *pid, const char *name)
 /* Si /proc/<pid> est un enfant de `parent` nommé `name`, renvoie true. */
 static bool is_child_named(const char *pid, pid_t parent, const char *name)
 {
-    char path[64], buf[512];
-    FILE *f;
-    size_t len;
+    char buf[512];
     char *close_paren;
     long ppid = -1;
     char state;
 
-    snprintf(path, sizeof path, "/proc/%s/stat", pid);
-    f = fopen(path, "r");
-    if (f == NULL)
+    if (read_proc(pid, "stat", buf, sizeof buf) < 0)
         return false;
-    len = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[len] = '\0';
     /* Format : « pid (nom) état ppid ... » ; le nom peut contenir des
      * espaces, on cherche donc la DERNIÈRE parenthèse fermante. */
     close_paren = strrchr(buf, ')');
@@ -397,5 +403,35 @@ td6_result run_failing_urls(const char *prog, const char *args[6])
     td6_require_finished(&r, prog);
     /* Sur 5 URL dont 3 en échec (404, refus, 500) : 2 « Read ». */
     check_reads_any_order(prog, &r, reads, 2, 5);
+    return r;
+}
+
+void check_all_read(const char *prog)
+{
+    expected_read reads[N_COURSE];
+    char urls[N_COURSE][160];
+
+    td6_server_start(FAST_MS);
+    course_reads(reads, urls);
+    td6_result r = td6_run(prog, NULL, NULL, 30);
+    td6_require_finished(&r, prog);
+    check_reads_any_order(prog, &r, reads, N_COURSE, N_COURSE);
+    ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
+                  r.status);
+    td6_result_free(&r);
+}
+
+td6_result run_silent_server(const char *prog, const char *where)
+{
+    static char slow[160], ok[160];   /* vivent jusqu'à la fin du test */
+    expected_read reads[1] = { { ok, DICE_BYTES } };
+
+    td6_server_start(FAST_MS);
+    snprintf(slow, sizeof slow, "%s/xkcd/9005/info.0.json", td6_server_url());
+    snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
+    const char *args[] = { slow, ok, NULL };
+    td6_result r = td6_run_with_silent_server(prog, args, slow, where);
+
+    check_reads_any_order(prog, &r, reads, 1, 2);
     return r;
 }

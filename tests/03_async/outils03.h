@@ -63,6 +63,16 @@ long sampler_stop(thread_sampler *s, long *samples);
  * observé) et exige un seul thread. */
 void check_single_thread(const char *prog);
 
+/* Le cas du serveur muet commun : l'URL d'un serveur qui ne répond jamais,
+ * puis /dice ; le délai doit faire échouer la première (voir
+ * td6_run_with_silent_server, `where` : où poser le délai), la seconde doit
+ * être lue. Renvoie le résultat ; le test juge le code de sortie. */
+td6_result run_silent_server(const char *prog, const char *where);
+
+/* Le test « tout est lu » commun : les 160 pages du cours, chacune une fois
+ * avec sa taille (dans n'importe quel ordre), et le code de sortie 0. */
+void check_all_read(const char *prog);
+
 /* Le test « tout en vol » commun : la liste du cours, un serveur à
  * rendez-vous de 160 ; le serveur doit avoir vu les 160 requêtes en vol
  * ensemble. */

@@ -24,17 +24,7 @@
 
 static void test_tout_est_lu(void)
 {
-    expected_read reads[N_COURSE];
-    char urls[N_COURSE][160];
-
-    td6_server_start(FAST_MS);
-    course_reads(reads, urls);
-    td6_result r = td6_run(PROG, NULL, NULL, 30);
-    td6_require_finished(&r, PROG);
-    check_reads_any_order(PROG, &r, reads, N_COURSE, N_COURSE);
-    ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
-                  r.status);
-    td6_result_free(&r);
+    check_all_read(PROG);
 }
 
 static void test_tout_en_vol(void)
@@ -159,16 +149,8 @@ static void test_url_en_echec(void)
 
 static void test_delai_depasse(void)
 {
-    char slow[160], ok[160];
-    expected_read reads[1] = { { ok, DICE_BYTES } };
+    td6_result r = run_silent_server(PROG, "sur chaque poignée");
 
-    td6_server_start(FAST_MS);
-    snprintf(slow, sizeof slow, "%s/xkcd/9005/info.0.json", td6_server_url());
-    snprintf(ok, sizeof ok, "%s/dice", td6_server_url());
-    const char *args[] = { slow, ok, NULL };
-    td6_result r = td6_run_with_silent_server(PROG, args, slow, "sur chaque poignée");
-
-    check_reads_any_order(PROG, &r, reads, 1, 2);
     ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.%s", r.status,
                   FAILURES_COUNTED);
     td6_result_free(&r);

@@ -36,27 +36,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nombres.h"
 #include "td6_test.h"
 
 #define SEQ "cpu_sequentiel"
 #define PROC "multiproc"
 #define THREADS "cpu_threads"
 
-/* Des n ordinaires, les cas limites 0, 1, 2, et des n dont la somme dépasse
- * 2^64 (5 000 000 est le nombre du cours : 41666654166667500000). */
-static const long EXACT[] = { 0, 1, 2, 3, 10, 1000, 65536, 5000000, 6000001 };
-#define N_EXACT (sizeof EXACT / sizeof EXACT[0])
-
 /* Le premier est bien plus long que les autres : calculé en parallèle, il
  * arrive en dernier. */
 static const long ORDER[] = { 100000000, 1, 2, 3, 4, 5 };
 #define N_ORDER (sizeof ORDER / sizeof ORDER[0])
-
-/* Assez de travail (quelques dizaines de ms par élément) pour que chaque
- * ouvrier ait le temps de démarrer avant que la liste soit vide. */
-static const long SPREAD[] = { 30000000, 30000001, 30000002, 30000003,
-                               30000004, 30000005, 30000006, 30000007 };
-#define N_SPREAD (sizeof SPREAD / sizeof SPREAD[0])
 
 static const long SMALL[] = { 1000, 2000, 3000, 4000, 5000, 6000 };
 #define N_SMALL (sizeof SMALL / sizeof SMALL[0])

@@ -35,23 +35,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nombres.h"
 #include "td6_test.h"
 
 #define REP "repartition"
 #define MAI "maitre"
 #define MAX_RANKS 8
 
-static const long EXACT[] = { 0, 1, 2, 3, 10, 1000, 65536, 5000000, 6000001 };
-#define N_EXACT (sizeof EXACT / sizeof EXACT[0])
-
 /* Le premier est bien plus long que les autres : il arrive en dernier. */
 static const long ORDER[] = { 200000000, 1, 2, 3, 4, 5 };
 #define N_ORDER (sizeof ORDER / sizeof ORDER[0])
-
-/* Assez de travail par élément pour que chaque rang démarre à temps. */
-static const long SPREAD[] = { 30000000, 30000001, 30000002, 30000003,
-                               30000004, 30000005, 30000006, 30000007 };
-#define N_SPREAD (sizeof SPREAD / sizeof SPREAD[0])
 
 /* Un gros (plusieurs dixièmes de seconde), puis sept petits (des
  * microsecondes) : voir l'en-tête. */
