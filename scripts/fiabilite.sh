@@ -10,7 +10,8 @@
 # signaler aucun.
 #
 # Puis chaque mutant (voir verifier.sh) tourne plusieurs fois, dans la même
-# charge : il doit être refusé à CHAQUE tour, sur ses tests « @echoue ».
+# charge, sur ses seuls tests « @echoue » : il doit être refusé à CHAQUE
+# tour par chacun d'eux.
 # Combien de tours : la ligne « # @repetitions N » de son en-tête (les
 # mutants dont le verdict tient à une course entre threads ou à un délai :
 # 10), sinon $FIABILITE_MUTANTS (3 par défaut). FIABILITE_MUTANTS=10
@@ -128,7 +129,10 @@ if [ "$mutant_runs" -gt 0 ]; then
         copy=$dir/copies/$exo/$(nom_mutant "$m")
         for run in $(seq "$(repetitions_mutant "$m" "$mutant_runs")"); do
             attendre_place "$jobs_max"
-            { NO_COLOR=1 lancer_suite "$exo" "$(dossier_binaires "$copy" "$exo")" \
+            # Seuls ses tests @echoue, comme make check : c'est leur
+            # verdict qu'on répète (voir verifier.sh et TD6_ONLY_TESTS).
+            { NO_COLOR=1 TD6_ONLY_TESTS="$(tests_echoues "$m" | paste -sd' ')" \
+                lancer_suite "$exo" "$(dossier_binaires "$copy" "$exo")" \
                 "mutant $(nom_mutant "$m")" "$copy.$run" >"$copy.$run.log" 2>&1
               echo $? >"$copy.$run.rc"; } &
         done
