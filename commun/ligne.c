@@ -2,6 +2,7 @@
  * ligne.c — implémentation de ligne.h (voir ce fichier pour les règles).
  * Rien ici n'est propre à un exercice.
  */
+#include "commun.h"
 #include "ligne.h"
 
 #include <ctype.h>
@@ -125,4 +126,16 @@ long td6_default_workers(long max)
     long online = sysconf(_SC_NPROCESSORS_ONLN);
 
     return online < 1 ? 1 : online > max ? max : online;
+}
+
+long *td6_cli_numbers(int argc, char **argv, long max, size_t default_count,
+                      long default_base, size_t *count)
+{
+    *count = optind < argc ? (size_t)(argc - optind) : default_count;
+    long *numbers = Calloc(*count, sizeof *numbers);
+
+    for (size_t i = 0; i < *count; i++)
+        numbers[i] = optind < argc ? td6_cli_long("N", argv[optind + (int)i], 0, max)
+                                   : default_base + (long)i;
+    return numbers;
 }

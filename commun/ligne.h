@@ -47,6 +47,12 @@ int td6_operands(int argc, char **argv, const td6_command_line *cl);
  * `what` nomme l'option ou l'argument : "-w", "N", "PORT"... */
 long td6_cli_long(const char *what, const char *text, long min, long max);
 
+/* Les nombres N (de 0 à max) donnés après les options (argv[optind...]),
+ * ou, sans argument, les `default_count` nombres du cours à partir de
+ * `default_base`. Renvoie un tableau alloué (free), *count son nombre. */
+long *td6_cli_numbers(int argc, char **argv, long max, size_t default_count,
+                      long default_base, size_t *count);
+
 /* Erreur d'utilisation : « <nom> : <message> » puis « essayez « <nom>
  * --help ». » sur la sortie d'erreur, et fin du programme avec le code 2.
  * Le message se construit comme avec printf. */

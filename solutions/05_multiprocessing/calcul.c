@@ -63,12 +63,7 @@ job parse_arguments(int argc, char **argv, const char *about)
              about, MAX_NUMBER, DEFAULT_BASE, MAX_WORKERS, td6_default_workers(MAX_WORKERS));
     while (td6_getopt(argc, argv, &cl) == 'j')   /* -h et les erreurs : traités là */
         j.workers = td6_cli_long("-j (OUVRIERS)", optarg, 1, MAX_WORKERS);
-    j.count = optind < argc ? (size_t)(argc - optind) : DEFAULT_COUNT;
-    j.numbers = Calloc(j.count, sizeof *j.numbers);
-    for (size_t i = 0; i < j.count; i++)
-        j.numbers[i] = optind < argc
-                           ? td6_cli_long("N", argv[optind + (int)i], 0, MAX_NUMBER)
-                           : DEFAULT_BASE + (long)i;
+    j.numbers = td6_cli_numbers(argc, argv, MAX_NUMBER, DEFAULT_COUNT, DEFAULT_BASE, &j.count);
     return j;
 }
 

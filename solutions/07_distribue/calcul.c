@@ -160,12 +160,7 @@ job parse_arguments(int argc, char **argv, int rank)
     reading_command_line = 1;
     saved_out = keep_quiet(rank, &saved_err);
     td6_operands(argc, argv, &cl);   /* -h et les erreurs : traités là */
-    j.count = optind < argc ? (size_t)(argc - optind) : DEFAULT_COUNT;
-    j.numbers = Calloc(j.count, sizeof *j.numbers);
-    for (size_t i = 0; i < j.count; i++)
-        j.numbers[i] = optind < argc
-                           ? td6_cli_long("N", argv[optind + (int)i], 0, MAX_NUMBER)
-                           : DEFAULT_BASE + (long)i;
+    j.numbers = td6_cli_numbers(argc, argv, MAX_NUMBER, DEFAULT_COUNT, DEFAULT_BASE, &j.count);
     speak_again(saved_out, saved_err);
     reading_command_line = 0;
     return j;
