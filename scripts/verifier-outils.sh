@@ -116,34 +116,46 @@ attendu() {
     return 1
 }
 
-verifier_traces_io() {
-    local s=$TD6_SERVER pages=() i ok
-    for i in $(seq 24); do pages+=("$s/jython"); done
+# cas_trace EXO PROGRAMME ETAT ATTENDU CONSEIL -- ARGUMENTS : lance la solution
+# avec ARGUMENTS et juge sa trace. ATTENDU : « lignes processus threads
+# chevauchement », un « - » pour ce qui n'est pas jugé, et un cinquième mot
+# « fils » si le parent ne doit pas apparaître (il distribue, ses fils
+# calculent). CONSEIL : ce que l'étudiant doit vérifier si un nombre diffère.
+cas_trace() {
+    local exo=$1 nom=$2 etat=$3 conseil=$5 lignes pids tids chev fils ok=1 libelle
+    read -r lignes pids tids chev fils <<<"$4"
+    shift 6
+    demande "$exo" || return 0
+    executer_trace "$nom" "$etat" "$@" || return 0
+    libelle="$nom $(echo "$*" | sed 's|http://[^ ]*||g; s/[0-9]\{5,\}//g; s/  */ /g; s/ *$//')"
+    libelle=${libelle% }
+    compter "$libelle : lignes de trace (une par tâche)" "$T_LIGNES" "$lignes" "$conseil" || ok=0
+    compter "$libelle : processus qui tracent" "$T_PIDS" "$pids" "$conseil" || ok=0
+    compter "$libelle : threads qui tracent" "$T_TIDS" "$tids" "$conseil" || ok=0
+    compter "$libelle : tâches en même temps au plus" "$T_CHEV" "$chev" "$conseil" || ok=0
+    if [ "$fils" = fils ] && [[ ",$T_LISTE," == *",$T_PARENT,"* ]]; then
+        mauvais "$libelle : le processus parent ($T_PARENT) calcule lui-même" \
+            "attendu : seuls les fils du pool calculent, le parent distribue et rassemble"
+        ok=0
+    fi
+    [ $ok = 1 ] && bon "$libelle : $T_LIGNES tâches « $etat », $T_PIDS processus, $T_TIDS thread(s), $T_CHEV au plus en même temps"
+}
 
-    if demande 01 && executer_trace sequentiel attente "${pages[@]:0:6}"; then
-        ok=1
-        attendu "sequentiel (6 pages) : lignes de trace" "$T_LIGNES" 6 "une ligne par page téléchargée" || ok=0
-        attendu "sequentiel : threads" "$T_TIDS" 1 "tout se passe dans le thread principal" || ok=0
-        attendu "sequentiel : pages en même temps au plus" "$T_CHEV" 1 \
-            "une page commence quand la précédente est finie" || ok=0
-        [ $ok = 1 ] && bon "sequentiel : 6 tâches « attente », l'une après l'autre, 1 thread"
-    fi
-    if demande 02 && executer_trace threads attente -w 3 "${pages[@]}"; then
-        ok=1
-        attendu "threads -w 3 (24 pages) : lignes de trace" "$T_LIGNES" 24 "une ligne par page" || ok=0
-        attendu "threads -w 3 : processus" "$T_PIDS" 1 "des threads, pas des processus" || ok=0
-        attendu "threads -w 3 : threads distincts dans la trace" "$T_TIDS" 3 \
-            "chaque worker appelle-t-il td6_trace depuis son propre thread ? le thread principal télécharge-t-il aussi ?" || ok=0
-        [ $ok = 1 ] && bon "threads -w 3 : 24 tâches réparties sur 3 threads (jusqu'à $T_CHEV en même temps)"
-    fi
-    if demande 03 && executer_trace asynchrone attente "${pages[@]:0:10}"; then
-        ok=1
-        attendu "asynchrone (10 pages) : lignes de trace" "$T_LIGNES" 10 "une ligne par page" || ok=0
-        attendu "asynchrone : threads" "$T_TIDS" 1 "la boucle d'événements tourne dans un seul thread" || ok=0
-        attendu "asynchrone : pages en vol en même temps" "$T_CHEV" 10 \
-            "les 10 requêtes devraient attendre ensemble" || ok=0
-        [ $ok = 1 ] && bon "asynchrone : 10 tâches « attente » simultanées dans 1 thread"
-    fi
+# compter LIBELLE VU ATTENDU CONSEIL : comme attendu, sauf si ATTENDU vaut « - ».
+compter() {
+    [ "$3" = - ] || attendu "$1" "$2" "$3" "$4"
+}
+
+verifier_traces_io() {
+    local s=$TD6_SERVER pages=() i
+    for i in $(seq 24); do pages+=("$s/jython"); done
+    # exo, programme, état, attendu (lignes processus threads chevauchement), conseil, arguments
+    cas_trace 01 sequentiel attente "6 1 1 1" \
+        "tout se passe dans le thread principal, une page commence quand la précédente est finie" -- "${pages[@]:0:6}"
+    cas_trace 02 threads attente "24 1 3 -" \
+        "des threads, pas des processus : chaque worker appelle-t-il td6_trace depuis son propre thread ? le thread principal télécharge-t-il aussi ?" -- -w 3 "${pages[@]}"
+    cas_trace 03 asynchrone attente "10 1 1 10" \
+        "la boucle d'événements tourne dans un seul thread, les 10 requêtes attendent ensemble" -- "${pages[@]:0:10}"
 }
 
 verifier_traces_web() {
@@ -175,37 +187,14 @@ verifier_traces_web() {
 verifier_traces_cpu() {
     # Assez longs (~50 ms chacun) pour que chaque worker ait sa part même
     # sur une machine chargée.
-    local nombres=(60000000 60000001 60000002 60000003 60000004 60000005) ok nom
-    if demande 05 && executer_trace cpu_sequentiel calcul "${nombres[@]}"; then
-        ok=1
-        attendu "cpu_sequentiel (6 nombres) : lignes de trace" "$T_LIGNES" 6 "une ligne par nombre" || ok=0
-        attendu "cpu_sequentiel : threads" "$T_TIDS" 1 "un seul fil d'exécution" || ok=0
-        attendu "cpu_sequentiel : calculs en même temps au plus" "$T_CHEV" 1 "l'un après l'autre" || ok=0
-        [ $ok = 1 ] && bon "cpu_sequentiel : 6 tâches « calcul », l'une après l'autre"
-    fi
-    for nom in multiproc partial; do
-        demande "$(chapitre_de $nom)" || continue
-        if executer_trace $nom calcul -j 2 "${nombres[@]}"; then
-            ok=1
-            attendu "$nom -j 2 : lignes de trace" "$T_LIGNES" 6 "une ligne par nombre" || ok=0
-            attendu "$nom -j 2 : processus qui calculent" "$T_PIDS" 2 \
-                "un pool de 2 processus : chaque fils calcule et appelle td6_trace (cherchez le fork)" || ok=0
-            case ",$T_LISTE," in
-                *",$T_PARENT,"*)
-                    mauvais "$nom -j 2 : le processus parent ($T_PARENT) calcule lui-même" \
-                        "attendu : seuls les fils du pool calculent, le parent distribue et rassemble"
-                    ok=0 ;;
-            esac
-            [ $ok = 1 ] && bon "$nom -j 2 : 6 tâches « calcul » dans 2 processus fils (pas le parent)"
-        fi
-    done
-    if demande 05 && executer_trace cpu_threads calcul -j 2 "${nombres[@]}"; then
-        ok=1
-        attendu "cpu_threads -j 2 : lignes de trace" "$T_LIGNES" 6 "une ligne par nombre" || ok=0
-        attendu "cpu_threads -j 2 : processus" "$T_PIDS" 1 "des threads, dans un seul processus" || ok=0
-        attendu "cpu_threads -j 2 : threads qui calculent" "$T_TIDS" 2 "2 threads workers, chacun appelle td6_trace" || ok=0
-        [ $ok = 1 ] && bon "cpu_threads -j 2 : 6 tâches « calcul » dans 2 threads"
-    fi
+    local nombres=(60000000 60000001 60000002 60000003 60000004 60000005)
+    cas_trace 05 cpu_sequentiel calcul "6 1 1 1" "un seul fil d'exécution, un nombre après l'autre" -- "${nombres[@]}"
+    cas_trace 05 multiproc calcul "6 2 - - fils" \
+        "un pool de 2 processus : chaque fils calcule et appelle td6_trace (cherchez le fork)" -- -j 2 "${nombres[@]}"
+    cas_trace 06 partial calcul "6 2 - - fils" \
+        "un pool de 2 processus : chaque fils calcule et appelle td6_trace (cherchez le fork)" -- -j 2 "${nombres[@]}"
+    cas_trace 05 cpu_threads calcul "6 1 2 -" \
+        "des threads dans un seul processus : 2 workers, chacun appelle td6_trace" -- -j 2 "${nombres[@]}"
 }
 
 # ---- 2. make images, make demo ---------------------------------------------------
