@@ -51,4 +51,7 @@ if [[ $exo == 04_* ]] && ! printf '%s\n' "${args[@]}" | grep -q '^[0-9]\+$' && e
     fi
     args+=("$port")
 fi
-"$build/$src/$exo/$prog" ${args[@]+"${args[@]}"}
+# Le programme écrit sur le vrai stderr (fd 3) ; celui du shell est muet le
+# temps de l'appel : s'il plante, bash n'y ajoute pas sa ligne en anglais
+# (« Segmentation fault ») : make run le dit en français, avec où regarder.
+{ "$build/$src/$exo/$prog" ${args[@]+"${args[@]}"} 2>&3 3>&-; } 3>&2 2>/dev/null

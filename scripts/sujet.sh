@@ -83,7 +83,10 @@ make                 # construit vos programmes (td6/) et le serveur local
 make test EXO=02     # les tests d'un exercice, et votre note
 make run EXO=02      # lance votre programme contre le serveur local
 make indice EXO=02   # un indice en trois temps pour le premier test en échec
+make sanitize EXO=02 # vos programmes sous ThreadSanitizer, puis ASan + UBSan
+make progres         # votre progression, exercice par exercice
 make suivre          # reteste à chaque enregistrement d'un fichier de td6/
+make V=1             # montre les commandes de compilation entières
 ```
 
 Les paquets manquants sont installés au premier `make` (une étape

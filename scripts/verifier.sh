@@ -39,9 +39,10 @@ pass() { good=$((good + 1)); echo "  ✔ $1"; }
 fail() { bad=$((bad + 1)); failures+=("$1"); echo "  ✘ $1"; }
 
 # run_suite EXO DOSSIER_BIN NOM : lance la suite, résultats dans $verif/NOM.*
+# ($RACINE : où chercher tsan/ et asan/, build/ si vide ; voir lancer_suite).
 run_suite() {
     mkdir -p "$(dirname "$verif/$3")"
-    NO_COLOR=1 lancer_suite "$1" "$2" "$3" "$verif/$3" >"$verif/$3.log" 2>&1
+    NO_COLOR=1 lancer_suite "$1" "$2" "$3" "$verif/$3" "${RACINE:-}" >"$verif/$3.log" 2>&1
 }
 
 # cout NOM T0 : la durée depuis T0 et le temps processeur des enfants de ce
@@ -66,12 +67,26 @@ for src in solutions td6; do
 done
 
 # Les solutions avec ThreadSanitizer et avec ASan + UBSan, pour les tests
-# tsan_* et asan_* (les squelettes n'en ont pas besoin : ils échouent déjà).
+# tsan_* et asan_* (pour les squelettes, voir plus bas).
 # Les copies des mutants en reprennent les programmes qu'elles ne touchent
 # pas, et construisent les autres (construire_copie).
 for exo in "$@"; do
     construire_sanitizers "$build" solutions "$exo" >>"$verif/sanitizers.compil" 2>&1 ||
         fail "solutions/$exo ne compile pas avec les sanitizers (voir $verif/sanitizers.compil)"
+done
+# Les squelettes, eux, passent leurs tests tsan_*/asan_* avec leurs
+# programmes ordinaires : un squelette ne fait rien, donc rien à signaler
+# sous sanitizer non plus. Un tel test qu'il réussirait ainsi, il le
+# réussirait aussi chez l'étudiant (make test construit les sanitizers) :
+# la vérification « aucun test noté réussi » plus bas le voit, sans deux
+# constructions de plus. Des liens sous $verif (jamais sous build/, que
+# make test remplit) : squelettes/{td6,tsan/td6,asan/td6}/NN -> build/td6/NN.
+squelettes=$verif/squelettes
+for exo in "$@"; do
+    for v in . tsan asan; do
+        mkdir -p "$squelettes/$v/td6"
+        ln -sfn "$(realpath -m "$build/td6/$exo")" "$squelettes/$v/td6/$exo"
+    done
 done
 
 # Chaque mutant est une copie de la solution de son exercice, sous
@@ -156,7 +171,7 @@ suites_en_cours() {
 
 launch() {
     while [ "$(suites_en_cours)" -ge "$jobs_max" ]; do wait -n 2>/dev/null || true; done
-    TESTS=${TESTS:-} MUTANT=${MUTANT:-} run_job "$@" &
+    TESTS=${TESTS:-} MUTANT=${MUTANT:-} RACINE=${RACINE:-} run_job "$@" &
     suite_pids+=("$!")
 }
 
@@ -179,7 +194,7 @@ done
 # puis les mutants, chacun sur ses tests @echoue.
 for exo in "$@"; do
     launch "$exo" "$build/solutions/$exo" "solutions/$exo"
-    launch "$exo" "$build/td6/$exo" "td6/$exo"
+    RACINE=$squelettes launch "$exo" "$squelettes/td6/$exo" "td6/$exo"
 done
 for m in "${mutant_sources[@]}"; do
     exo=$(basename "$(dirname "$m")")

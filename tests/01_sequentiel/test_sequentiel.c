@@ -193,6 +193,17 @@ static void test_asan_sequentiel(void)
     td6_use_sanitized("TD6_BIN_ASAN");
     td6_result r = td6_run(PROG, args, NULL, 60);
     td6_require_finished(&r, PROG);
+    /* Propre parce qu'il a fait le travail, pas parce qu'il n'a rien fait :
+     * un programme qui ne télécharge rien n'a rien à signaler non plus. */
+    char **lines;
+    size_t n = td6_lines(r.out, &lines);
+
+    ck_assert_msg(n == 3, "Sous AddressSanitizer, 2 pages sur 3 URL : 3 lignes attendues "
+                  "(2 « Read » et « Downloaded »), %zu lues : le test ne juge la mémoire que "
+                  "d'un programme qui télécharge vraiment.", n);
+    check_read_line(lines[0], 0, 277, ok[0]);
+    check_read_line(lines[1], 1, 10782, ok[1]);
+    td6_lines_free(lines, n);
     td6_result_free(&r);
 }
 

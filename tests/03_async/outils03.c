@@ -328,17 +328,24 @@ void check_sanitized(const char *prog)
     enum { N = 6 };
     char urls[N][160];
     const char *args[N + 1];
+    expected_read reads[N - 1];
+    size_t n_reads = 0;
 
     td6_server_start(20);
     for (int i = 0; i < N; i++) {
         snprintf(urls[i], sizeof urls[i], "%s/%s", td6_server_url(),
                  i == 3 ? "page-inexistante" : i % 2 ? "dice" : "jython");
         args[i] = urls[i];
+        if (i != 3)
+            reads[n_reads++] = (expected_read){ urls[i], i % 2 ? DICE_BYTES : JYTHON_BYTES };
     }
     args[N] = NULL;
     td6_use_sanitized("TD6_BIN_ASAN");
     td6_result r = td6_run(prog, args, NULL, 60);
     td6_require_finished(&r, prog);
+    /* Propre parce qu'il a fait le travail, pas parce qu'il n'a rien fait :
+     * les 5 pages lues, sous AddressSanitizer. */
+    check_reads_any_order(prog, &r, reads, n_reads, N);
     td6_result_free(&r);
 }
 
