@@ -8,6 +8,7 @@ là où le C doit passer par 128 bits.
 
 import os
 import sys
+import time
 
 import td6
 
@@ -32,3 +33,14 @@ def print_results(labels, results, duration):
         print(f"cpu_bound({label}) = {result}")
     print(f"Duration {duration:.3f} seconds")
     sys.stdout.flush()
+
+
+def run_pool(find_sums, usage):
+    """Le main du cours pour un pool (cpu_threads.py, multiproc.py) :
+    find_sums(numbers, workers) chronométré, puis les résultats et la durée.
+    cpu_sequentiel.py l'écrit en entier, comme le cours."""
+    _, values, numbers = parse(sys.argv, usage)
+    start_time = time.time()
+    results = find_sums(numbers, values["workers"])
+    print_results(numbers, results, time.time() - start_time)
+    return 0

@@ -13,7 +13,6 @@ qu'en C (pas de GIL) deux threads vont deux fois plus vite sur deux cœurs.
 
 import concurrent.futures
 import sys
-import time
 
 import calcul
 
@@ -26,13 +25,6 @@ def find_sums(numbers, workers):
         return list(executor.map(calcul.cpu_bound, numbers))
 
 
-def main():
-    _, values, numbers = calcul.parse(sys.argv, USAGE)
-    start_time = time.time()
-    results = find_sums(numbers, values["workers"])
-    calcul.print_results(numbers, results, time.time() - start_time)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    # Le main du cours (le chronomètre autour de find_sums) : calcul.run_pool.
+    sys.exit(calcul.run_pool(find_sums, USAGE))
