@@ -92,6 +92,10 @@ const char *td6_server(void);
 url_list td6_sites(int argc, char **argv, int first);
 void td6_sites_free(url_list *list);
 
+/* Ce que fait td6_sites sans URL, pour l'aide (--help) des programmes qui
+ * l'appellent : une ligne, à mettre bout à bout avec les autres. */
+#define TD6_SITES_HELP "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+
 /* ---- Téléchargements ------------------------------------------------- */
 
 /* Délai maximal d'un téléchargement, en millisecondes : $TD6_TIMEOUT_MS, ou
