@@ -52,25 +52,19 @@ pid_t td6_fork(const char *file, int line);
 #define Strdup(s) td6_strdup((s), __FILE__, __LINE__)
 
 /* Les fonctions pthread renvoient le code d'erreur (elles ne touchent pas
- * errno) : on le vérifie tel quel. */
-#define Pthread_create(t, attr, fn, arg) \
-    td6_check_pthread(pthread_create((t), (attr), (fn), (arg)), "pthread_create", __FILE__, __LINE__)
-#define Pthread_join(t, ret) \
-    td6_check_pthread(pthread_join((t), (ret)), "pthread_join", __FILE__, __LINE__)
-#define Pthread_mutex_lock(m) \
-    td6_check_pthread(pthread_mutex_lock(m), "pthread_mutex_lock", __FILE__, __LINE__)
-#define Pthread_mutex_unlock(m) \
-    td6_check_pthread(pthread_mutex_unlock(m), "pthread_mutex_unlock", __FILE__, __LINE__)
-#define Pthread_cond_wait(c, m) \
-    td6_check_pthread(pthread_cond_wait((c), (m)), "pthread_cond_wait", __FILE__, __LINE__)
-#define Pthread_cond_signal(c) \
-    td6_check_pthread(pthread_cond_signal(c), "pthread_cond_signal", __FILE__, __LINE__)
-#define Pthread_cond_broadcast(c) \
-    td6_check_pthread(pthread_cond_broadcast(c), "pthread_cond_broadcast", __FILE__, __LINE__)
-#define Pthread_key_create(k, d) \
-    td6_check_pthread(pthread_key_create((k), (d)), "pthread_key_create", __FILE__, __LINE__)
-#define Pthread_setspecific(k, v) \
-    td6_check_pthread(pthread_setspecific((k), (v)), "pthread_setspecific", __FILE__, __LINE__)
+ * errno) : on le vérifie tel quel. TD6_PTHREAD(join, t, ret) appelle
+ * pthread_join(t, ret) et, en cas d'échec, nomme « pthread_join ». */
+#define TD6_PTHREAD(name, ...) \
+    td6_check_pthread(pthread_##name(__VA_ARGS__), "pthread_" #name, __FILE__, __LINE__)
+#define Pthread_create(t, attr, fn, arg) TD6_PTHREAD(create, (t), (attr), (fn), (arg))
+#define Pthread_join(t, ret) TD6_PTHREAD(join, (t), (ret))
+#define Pthread_mutex_lock(m) TD6_PTHREAD(mutex_lock, m)
+#define Pthread_mutex_unlock(m) TD6_PTHREAD(mutex_unlock, m)
+#define Pthread_cond_wait(c, m) TD6_PTHREAD(cond_wait, (c), (m))
+#define Pthread_cond_signal(c) TD6_PTHREAD(cond_signal, c)
+#define Pthread_cond_broadcast(c) TD6_PTHREAD(cond_broadcast, c)
+#define Pthread_key_create(k, d) TD6_PTHREAD(key_create, (k), (d))
+#define Pthread_setspecific(k, v) TD6_PTHREAD(setspecific, (k), (v))
 
 /* Les appels système renvoient -1 et rangent la cause dans errno. */
 #define Pipe(fds) td6_check_sys(pipe(fds), "pipe", __FILE__, __LINE__)
@@ -91,6 +85,10 @@ const char *td6_server(void);
  * aucune, la liste du cours : /jython puis /dice, répétés 80 fois. */
 url_list td6_sites(int argc, char **argv, int first);
 void td6_sites_free(url_list *list);
+
+/* Ce que fait td6_sites sans URL, pour l'aide (--help) des programmes qui
+ * l'appellent : une ligne, à mettre bout à bout avec les autres. */
+#define TD6_SITES_HELP "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
 
 /* ---- Téléchargements ------------------------------------------------- */
 

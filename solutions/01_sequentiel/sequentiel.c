@@ -95,7 +95,7 @@ static int download_all_sites(const url_list *sites)
 static const td6_command_line COMMAND_LINE = {
     .usage = "[URL...]",
     .help = "Télécharge les URL l'une après l'autre, avec une seule poignée libcurl.\n"
-            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            TD6_SITES_HELP
             "  -h, --help   affiche cette aide\n",
     .shortopts = "",
 };

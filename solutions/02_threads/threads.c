@@ -31,7 +31,7 @@
 
 #include "commun.h"
 #include "options.h"
-#include "signaux.h"
+#include "telechargement.h"
 
 /* La file d'URL, PARTAGÉE par tous les threads.
  * - `sites` n'est que lu pendant le travail : pas besoin de verrou ;
@@ -105,7 +105,6 @@ static int download_site(const char *url)
 {
     CURL *session = get_session();
     size_t received = 0;
-    long status = 0;
     CURLcode rc;
 
     if (session == NULL) {
@@ -115,15 +114,10 @@ static int download_site(const char *url)
     curl_easy_setopt(session, CURLOPT_URL, url);
     curl_easy_setopt(session, CURLOPT_WRITEDATA, &received);
     rc = curl_easy_perform(session);   /* ce thread attend ; les autres continuent */
-    if (rc != CURLE_OK) {
-        fprintf(stderr, "Échec de %s : %s\n", url, td6_curl_error(rc));
+    /* Échec du transfert ou code HTTP 400 et plus : dit sur stderr
+     * (telechargement.h), comme au chapitre 01. */
+    if (td6_download_failed(url, session, rc))
         return -1;
-    }
-    curl_easy_getinfo(session, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 400) {
-        fprintf(stderr, "Échec de %s : le serveur a répondu %ld\n", url, status);
-        return -1;
-    }
     /* Toute la ligne, '\n' compris, en UN SEUL printf : stdio verrouille
      * stdout pendant l'appel, aucun autre thread ne peut s'y glisser. */
     printf("Read %zu from %s\n", received, url);
@@ -198,27 +192,17 @@ static int download_all_sites(const url_list *sites, long n_workers)
 int main(int argc, char **argv)
 {
     url_list sites;
-    double start, duration;
+    double start;
     long n_workers;
     int first, failures;
 
     /* -w OUVRIERS (5 par défaut, le max_workers du cours) : voir options.c. */
     n_workers = parse_options(argc, argv, &first);
-    /* Une fois par programme, AVANT le premier thread : longtemps,
-     * curl_global_init n'a pas été sûre si d'autres threads tournaient
-     * (elle l'est depuis libcurl 7.84 sur la plupart des systèmes). */
-    /* CURLOPT_NOSIGNAL : SIGPIPE est à ignorer ici (voir signaux.h). */
-    td6_ignore_sigpipe();
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "curl_global_init a échoué\n");
-        return 1;
-    }
-    sites = td6_sites(argc, argv, first);
+    /* libcurl prêt, une fois par programme, AVANT le premier thread (voir
+     * telechargement.h), puis la liste d'URL. */
+    sites = td6_download_start(argc, argv, first);
     start = td6_now();
     failures = download_all_sites(&sites, n_workers);
-    duration = td6_now() - start;
-    printf("Downloaded %zu in %.3f seconds\n", sites.count, duration);
-    td6_sites_free(&sites);
-    curl_global_cleanup();
-    return failures == 0 ? 0 : 1;
+    /* « Downloaded ... », puis libcurl arrêté : tous les threads sont finis. */
+    return td6_download_end(&sites, start, failures);
 }

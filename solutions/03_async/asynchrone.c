@@ -31,7 +31,7 @@
 
 #include "commun.h"
 #include "ligne.h"
-#include "signaux.h"
+#include "telechargement.h"
 #include "transferts.h"
 
 /* Limite de -m (td6_cli_long refuse au-delà). */
@@ -167,23 +167,22 @@ out_free_transfers:
 
 /* ---- Ligne de commande (pas la leçon : voir commun/ligne.h) ------------ */
 
-static const td6_command_line COMMAND_LINE = {
-    .usage = "[-m CONNEXIONS] [URL...]",
-    .help = "Télécharge toutes les URL en même temps, dans un seul thread (poignée multi).\n"
-            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
-            "  -m CONNEXIONS  connexions simultanées au plus, de 1 à " TD6_TEXT(MAX_CONNECTIONS)
-            " (sans -m : aucune limite)\n"
-            "  -h, --help     affiche cette aide\n",
-    .shortopts = "m:",
-};
-
 /* Lit -m CONNEXIONS ; renvoie l'indice de la première URL dans argv. */
 static int parse_options(int argc, char **argv, long *max)
 {
+    static const td6_command_line command_line = {
+        .usage = "[-m CONNEXIONS] [URL...]",
+        .help = "Télécharge toutes les URL en même temps, dans un seul thread (poignée multi).\n"
+                TD6_SITES_HELP
+                "  -m CONNEXIONS  connexions simultanées au plus, de 1 à " TD6_TEXT(MAX_CONNECTIONS)
+                " (sans -m : aucune limite)\n"
+                "  -h, --help     affiche cette aide\n",
+        .shortopts = "m:",
+    };
     int opt;
 
     *max = 0;
-    while ((opt = td6_getopt(argc, argv, &COMMAND_LINE)) != -1)
+    while ((opt = td6_getopt(argc, argv, &command_line)) != -1)
         if (opt == 'm')
             *max = td6_cli_long("-m", optarg, 1, MAX_CONNECTIONS);
     return optind;
@@ -192,23 +191,14 @@ static int parse_options(int argc, char **argv, long *max)
 int main(int argc, char **argv)
 {
     url_list sites;
-    double start, duration;
+    double start;
     long max;
     int failures, first = parse_options(argc, argv, &max);
 
-    /* Une fois par programme, avant tout autre appel à libcurl. */
-    /* CURLOPT_NOSIGNAL : SIGPIPE est à ignorer ici (voir signaux.h). */
-    td6_ignore_sigpipe();
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "curl_global_init a échoué\n");
-        return 1;
-    }
-    sites = td6_sites(argc, argv, first);
+    /* libcurl prêt (SIGPIPE ignoré, voir telechargement.h), la liste d'URL. */
+    sites = td6_download_start(argc, argv, first);
     start = td6_now();
     failures = download_all_sites(&sites, max);
-    duration = td6_now() - start;
-    printf("Downloaded %zu in %.3f seconds\n", sites.count, duration);
-    td6_sites_free(&sites);
-    curl_global_cleanup();
-    return failures == 0 ? 0 : 1;
+    /* « Downloaded ... », puis libcurl arrêté. */
+    return td6_download_end(&sites, start, failures);
 }

@@ -47,7 +47,6 @@ static int download_site(const char *url, CURL *session)
     /*       passera à count_bytes pour y ajouter les octets reçus) */
     /* TODO: Faire la requête : bloque jusqu'à la fin de la réponse. */
     /*       (curl_easy_perform ; sans lui, rien n'est téléchargé) */
-    (void)url;
     (void)session;
     rc = CURLE_OK;
     if (rc != CURLE_OK) {
@@ -96,7 +95,7 @@ static int download_all_sites(const url_list *sites)
 static const td6_command_line COMMAND_LINE = {
     .usage = "[URL...]",
     .help = "Télécharge les URL l'une après l'autre, avec une seule poignée libcurl.\n"
-            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            TD6_SITES_HELP
             "  -h, --help   affiche cette aide\n",
     .shortopts = "",
 };

@@ -6,12 +6,13 @@
 
 #include <unistd.h>
 
+#include "commun.h"
 #include "ligne.h"
 
 static const td6_command_line COMMAND_LINE = {
     .usage = "[-w OUVRIERS] [URL...]",
     .help = "Télécharge les URL avec un pool de threads ouvriers.\n"
-            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            TD6_SITES_HELP
             "  -w OUVRIERS  nombre de threads ouvriers, de 1 à " TD6_TEXT(MAX_WORKERS)
             " (" TD6_TEXT(DEFAULT_WORKERS) " par défaut)\n"
             "  -h, --help   affiche cette aide\n",

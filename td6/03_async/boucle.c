@@ -37,7 +37,7 @@
 
 #include "commun.h"
 #include "ligne.h"
-#include "signaux.h"
+#include "telechargement.h"
 #include "taches.h"   /* les tâches, la liste d'attente (pas la leçon) */
 
 /* Tout l'état de la boucle. */
@@ -203,7 +203,7 @@ static const td6_command_line COMMAND_LINE = {
     .usage = "[URL...]",
     .help = "Télécharge toutes les URL en même temps, avec une boucle d'événements écrite\n"
             "à la main (poll) ; chaque changement d'état d'une tâche est écrit sur stderr.\n"
-            "Sans URL : les 160 pages du cours, depuis $TD6_SERVER.\n"
+            TD6_SITES_HELP
             "  -h, --help   affiche cette aide\n",
     .shortopts = "",
 };
@@ -211,21 +211,12 @@ static const td6_command_line COMMAND_LINE = {
 int main(int argc, char **argv)
 {
     url_list sites;
-    double start, duration;
+    double start;
     int failures, first = td6_operands(argc, argv, &COMMAND_LINE);
 
-    /* CURLOPT_NOSIGNAL : SIGPIPE est à ignorer ici (voir signaux.h). */
-    td6_ignore_sigpipe();
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "curl_global_init a échoué\n");
-        return 1;
-    }
-    sites = td6_sites(argc, argv, first);
+    /* Comme asynchrone.c : libcurl prêt, la liste, la durée, le bilan. */
+    sites = td6_download_start(argc, argv, first);
     start = td6_now();
     failures = download_all_sites(&sites);
-    duration = td6_now() - start;
-    printf("Downloaded %zu in %.3f seconds\n", sites.count, duration);
-    td6_sites_free(&sites);
-    curl_global_cleanup();
-    return failures == 0 ? 0 : 1;
+    return td6_download_end(&sites, start, failures);
 }

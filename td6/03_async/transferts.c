@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "commun.h"
+#include "telechargement.h"
 #include "transferts.h"
 
 /* libcurl appelle cette fonction à chaque morceau de réponse reçu, pour
@@ -41,17 +42,10 @@ CURL *new_download(const char *url, size_t *received)
 
 int download_site(const char *url, CURL *easy, size_t received, CURLcode rc)
 {
-    long status = 0;
-
-    if (rc != CURLE_OK) {
-        fprintf(stderr, "Échec de %s : %s\n", url, td6_curl_error(rc));
+    /* Échec du transfert ou code HTTP 400 et plus : dit sur stderr
+     * (telechargement.h). */
+    if (td6_download_failed(url, easy, rc))
         return -1;
-    }
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 400) {
-        fprintf(stderr, "Échec de %s : le serveur a répondu %ld\n", url, status);
-        return -1;
-    }
     printf("Read %zu from %s\n", received, url);
     return 0;
 }
