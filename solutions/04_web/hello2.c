@@ -96,45 +96,16 @@ static enum MHD_Result serve_comics(struct MHD_Connection *conn, size_t count)
 
 /* ---- Le serveur -------------------------------------------------------- */
 
-/* libmicrohttpd appelle cette fonction, dans le thread de la connexion,
- * plusieurs fois par requête : d'abord quand les en-têtes sont arrivés
- * (*req_cls vaut NULL), puis pour chaque morceau du corps éventuel, puis
- * une dernière fois, corps fini : c'est là qu'on répond. */
-static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                      const char *method, const char *version,
-                                      const char *upload_data, size_t *upload_data_size,
-                                      void **req_cls)
+/* La page de chaque chemin : la « route » du cours (@app.route). Le
+ * gestionnaire de web.c (handle_request) l'appelle dans le thread de la
+ * connexion, une fois la requête vérifiée (en-têtes arrivés, corps ignoré,
+ * GET ou HEAD). */
+static enum MHD_Result route(struct MHD_Connection *conn, const char *url)
 {
-    static int headers_seen;   /* sa seule adresse sert de marque */
-    enum MHD_Result result;
-
-    (void)cls, (void)version, (void)upload_data;
-    if (!request_ready(conn, method, upload_data_size, req_cls, &headers_seen, &result))
-        return result;
     if (strcmp(url, "/comic") == 0 || strcmp(url, "/comic2") == 0)
         return serve_comics(conn, COMIC_COUNT);
     return answer_error(conn, MHD_HTTP_NOT_FOUND,
                         "Page inconnue. Essayez /comic (cinq bandes, cherchées ensemble).");
-}
-
-/* Démarre le serveur sur 127.0.0.1:port (port 0 : un port libre). */
-static struct MHD_Daemon *start_server(uint16_t port)
-{
-    unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD;
-
-    /*
-     * Le mode de libmicrohttpd, choisi exprès, comme dans hello.c : un thread
-     * par connexion. handle_request attend encore (le temps d'UNE latence au
-     * lieu de cinq, mais il attend) : avec un seul thread interne, ou un pool,
-     * un client qui attend ferait attendre ceux qui partagent son thread.
-     * Chaque thread de connexion a sa propre multi-poignée : rien de libcurl
-     * n'est partagé entre threads.
-     */
-    flags |= MHD_USE_THREAD_PER_CONNECTION;
-    return MHD_start_daemon(flags, port, NULL, NULL, handle_request, NULL,
-                            MHD_OPTION_SOCK_ADDR, web_loopback(port),
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                            MHD_OPTION_END);
 }
 
 /* ---- Le programme ----------------------------------------------------- */
@@ -143,13 +114,17 @@ int main(int argc, char **argv)
 {
     web_program w = web_start(argc, argv, "Serveur web : /comic et /comic2 (cinq bandes xkcd, "
                                           "cherchées en même temps).");
-    struct MHD_Daemon *daemon = start_server(w.port);
-    int sig;
+    /*
+     * Le mode de libmicrohttpd, choisi exprès, comme dans hello.c : un thread
+     * par connexion. route attend encore (le temps d'UNE latence au lieu de
+     * cinq, mais il attend) : avec un seul thread interne, ou un pool, un
+     * client qui attend ferait attendre ceux qui partagent son thread.
+     * Chaque thread de connexion a sa propre multi-poignée : rien de libcurl
+     * n'est partagé entre threads.
+     */
+    struct MHD_Daemon *daemon =
+        web_listen(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION, w.port, route);
 
-    if (!web_announce(&w, daemon, "/comic"))
-        return 1;
-    sig = web_wait(&w);      /* jusqu'à Ctrl-C ou SIGTERM */
-    MHD_stop_daemon(daemon); /* ferme tout et attend chaque thread de connexion */
-    web_finish(&w, sig);
-    return 0;
+    /* Servir jusqu'à Ctrl-C ou SIGTERM ; l'arrêt attend chaque thread de connexion. */
+    return web_serve(&w, daemon, "/comic");
 }

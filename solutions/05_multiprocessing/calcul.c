@@ -83,6 +83,22 @@ void print_sums(const job *j, const unsigned __int128 *sums, const bool *done)
             printf("cpu_bound(%ld) = %s\n", j->numbers[i], td6_u128_to_string(sums[i], text));
 }
 
+int run_find_sums(int argc, char **argv, const char *about, find_sums_fn find_sums)
+{
+    job j = parse_arguments(argc, argv, about);
+    unsigned __int128 *sums = Calloc(j.count, sizeof *sums);
+    double start, duration;
+
+    start = td6_now();
+    find_sums(&j, sums);
+    duration = td6_now() - start;
+    print_sums(&j, sums, NULL);
+    printf("Duration %.3f seconds\n", duration);
+    free(sums);
+    job_free(&j);
+    return 0;
+}
+
 void report_lost(size_t index, long number, pid_t pid, int status)
 {
     const char *prog = "multiproc";

@@ -55,6 +55,17 @@ void job_free(job *j);
  * signalé sur stderr), pas de ligne ; done == NULL : tout est calculé. */
 void print_sums(const job *j, const unsigned __int128 *sums, const bool *done);
 
+/* Le find_sums d'un programme : sums[i] = cpu_bound(j->numbers[i]) pour
+ * chaque i, de la manière que le programme enseigne. */
+typedef void (*find_sums_fn)(const job *j, unsigned __int128 *sums);
+
+/* Le main du cours autour de find_sums : lire la ligne de commande
+ * (parse_arguments), chronométrer find_sums, afficher les sommes dans
+ * l'ordre de la liste (print_sums), puis « Duration <s> seconds ». Renvoie
+ * le code de sortie du programme (0). multiproc.c, qui peut perdre des
+ * éléments, écrit le sien. */
+int run_find_sums(int argc, char **argv, const char *about, find_sums_fn find_sums);
+
 /* Dit sur stderr que l'élément `index` (cpu_bound(number)) est perdu :
  * son ouvrier `pid` est mort (status, rendu par waitpid, dit de quoi) ;
  * pid == 0 : il ne restait plus aucun ouvrier pour le calculer. */

@@ -23,11 +23,7 @@
  * de la liste, puis « Duration <s> seconds » (1 à 2 s avec gcc -O2). Pendant
  * ce temps, `top` montre un seul cœur occupé à 100 %.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "calcul.h"
-#include "commun.h"
 
 /* Calcule chaque nombre, l'un après l'autre, dans sums[]. */
 static void find_sums(const job *j, unsigned __int128 *sums)
@@ -37,18 +33,10 @@ static void find_sums(const job *j, unsigned __int128 *sums)
         sums[i] = traced_cpu_bound(j->numbers[i]);
 }
 
+/* Le main du cours (calcul.c) : lire la liste, chronométrer find_sums,
+ * afficher chaque somme dans l'ordre de la liste, puis la durée. */
 int main(int argc, char **argv)
 {
-    job j = parse_arguments(argc, argv, "Calcule cpu_bound(N) pour chaque N, l'un après l'autre.");
-    unsigned __int128 *sums = Calloc(j.count, sizeof *sums);
-    double start, duration;
-
-    start = td6_now();
-    find_sums(&j, sums);
-    duration = td6_now() - start;
-    print_sums(&j, sums, NULL);
-    printf("Duration %.3f seconds\n", duration);
-    free(sums);
-    job_free(&j);
-    return 0;
+    return run_find_sums(argc, argv, "Calcule cpu_bound(N) pour chaque N, l'un après l'autre.",
+                         find_sums);
 }

@@ -35,7 +35,6 @@
  */
 #include <mpi.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "calcul.h"
 #include "commun.h"
@@ -115,28 +114,22 @@ static void worker(const job *j, int rank)
 
 int main(int argc, char **argv)
 {
-    int rank, size;
-    job j;
-    unsigned __int128 *sums;
-    double start;
-
-    /* Entrer dans MPI, et savoir qui l'on est parmi combien. */
+    /* Entrer dans MPI : chaque rang, une fois, au début. */
     MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    /* Chaque rang lit la même ligne : après -h ou une erreur, tous
-     * s'arrêtent là (MPI_Finalize, puis code 0 ou 2). */
-    j = parse_arguments(argc, argv, rank);
-    sums = Calloc(j.count + 1, sizeof *sums);
-    start = td6_now();
-    if (rank == 0) {
-        master(&j, size, sums);
-        print_sums(&j, sums, td6_now() - start);
+    /* Qui l'on est parmi combien, et la liste : chaque rang lit la même
+     * ligne ; après -h ou une erreur, tous s'arrêtent là (MPI_Finalize,
+     * puis code 0 ou 2). */
+    job j = parse_arguments(argc, argv);
+
+    if (j.rank == 0) {
+        double start = td6_now();
+
+        master(&j, j.size, j.sums);
+        print_sums(&j, j.sums, td6_now() - start);
     } else {
-        worker(&j, rank);
+        worker(&j, j.rank);
     }
-    free(sums);
-    free(j.numbers);
+    job_free(&j);
     /* Sortir de MPI : chaque rang, une fois, à la fin. */
     MPI_Finalize();
     return 0;

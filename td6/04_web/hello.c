@@ -45,8 +45,7 @@ static int fetch(CURL *session, const char *url, struct buffer *body, char *erro
     /* TODO: Lire la réponse de l'API : seul ce thread attend, les autres servent. */
     /*       (donner à la poignée l'adresse, et le tampon où collect_bytes range la */
     /*        réponse ; puis lancer le transfert, dont le code va dans rc) */
-    (void)session;
-    (void)body;
+    (void)session, (void)body;   /* tant que le transfert n'est pas écrit */
     rc = CURLE_OK;
     if (rc != CURLE_OK) {
         snprintf(error, error_size, "%s : %s", url, td6_curl_error(rc));
@@ -114,21 +113,12 @@ static enum MHD_Result serve_comics(struct MHD_Connection *conn, size_t count)
 
 /* ---- Le serveur -------------------------------------------------------- */
 
-/* libmicrohttpd appelle cette fonction, dans le thread de la connexion,
- * plusieurs fois par requête : d'abord quand les en-têtes sont arrivés
- * (*req_cls vaut NULL), puis pour chaque morceau du corps éventuel, puis
- * une dernière fois, corps fini : c'est là qu'on répond. */
-static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                      const char *method, const char *version,
-                                      const char *upload_data, size_t *upload_data_size,
-                                      void **req_cls)
+/* La page de chaque chemin : la « route » du cours (@app.route). Le
+ * gestionnaire de web.c (handle_request) l'appelle dans le thread de la
+ * connexion, une fois la requête vérifiée (en-têtes arrivés, corps ignoré,
+ * GET ou HEAD). */
+static enum MHD_Result route(struct MHD_Connection *conn, const char *url)
 {
-    static int headers_seen;   /* sa seule adresse sert de marque */
-    enum MHD_Result result;
-
-    (void)cls, (void)version, (void)upload_data;
-    if (!request_ready(conn, method, upload_data_size, req_cls, &headers_seen, &result))
-        return result;
     if (strcmp(url, "/comic") == 0)
         return serve_comics(conn, 1);
     if (strcmp(url, "/comic2") == 0)
@@ -145,9 +135,9 @@ static struct MHD_Daemon *start_server(uint16_t port)
     /*
      * Le mode de libmicrohttpd, à choisir exprès :
      *   - un seul thread interne (MHD_USE_INTERNAL_POLLING_THREAD seul) : il
-     *     surveille toutes les connexions et appelle handle_request. Mais
-     *     handle_request bloque pendant l'appel à l'API : tant qu'un client
-     *     attend, tous les autres attendraient derrière lui ;
+     *     surveille toutes les connexions et appelle route. Mais route
+     *     bloque pendant l'appel à l'API : tant qu'un client attend, tous
+     *     les autres attendraient derrière lui ;
      *   - un pool de N threads (MHD_OPTION_THREAD_POOL_SIZE) : N clients
      *     lents suffiraient à tout bloquer, et chaque connexion attend
      *     derrière celles de son thread ;
@@ -158,10 +148,7 @@ static struct MHD_Daemon *start_server(uint16_t port)
     /* TODO: Un thread par connexion : chaque requête peut bloquer sans gêner les autres. */
     /*       (un drapeau de plus dans flags : voir la liste des modes de */
     /*        MHD_start_daemon dans le manuel de libmicrohttpd) */
-    return MHD_start_daemon(flags, port, NULL, NULL, handle_request, NULL,
-                            MHD_OPTION_SOCK_ADDR, web_loopback(port),
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                            MHD_OPTION_END);
+    return web_listen(flags, port, route);
 }
 
 /* ---- Le programme ----------------------------------------------------- */
@@ -170,13 +157,7 @@ int main(int argc, char **argv)
 {
     web_program w = web_start(argc, argv, "Serveur web : /comic (une bande xkcd), /comic2 (cinq, "
                                           "l'une après l'autre).");
-    struct MHD_Daemon *daemon = start_server(w.port);
-    int sig;
 
-    if (!web_announce(&w, daemon, "/comic ou /comic2"))
-        return 1;
-    sig = web_wait(&w);      /* jusqu'à Ctrl-C ou SIGTERM */
-    MHD_stop_daemon(daemon); /* ferme tout et attend chaque thread de connexion */
-    web_finish(&w, sig);
-    return 0;
+    /* Servir jusqu'à Ctrl-C ou SIGTERM ; l'arrêt attend chaque thread de connexion. */
+    return web_serve(&w, start_server(w.port), "/comic ou /comic2");
 }

@@ -293,6 +293,51 @@ bool request_ready(struct MHD_Connection *conn, const char *method, size_t *uplo
     return true;
 }
 
+/* ---- Le serveur de hello et hello2 ------------------------------------ */
+
+/* La route du serveur : écrite par web_listen AVANT le démarrage du
+ * serveur, puis seulement lue par ses threads (comme g_api). */
+static web_route g_route;
+
+/* libmicrohttpd appelle cette fonction, dans le thread de la connexion,
+ * plusieurs fois par requête : d'abord quand les en-têtes sont arrivés
+ * (*req_cls vaut NULL), puis pour chaque morceau du corps éventuel, puis
+ * une dernière fois, corps fini : c'est là que la route répond. */
+static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **req_cls)
+{
+    static int headers_seen;   /* sa seule adresse sert de marque */
+    enum MHD_Result result;
+
+    (void)cls, (void)version, (void)upload_data;
+    if (!request_ready(conn, method, upload_data_size, req_cls, &headers_seen, &result))
+        return result;
+    return g_route(conn, url);
+}
+
+struct MHD_Daemon *web_listen(unsigned int flags, uint16_t port, web_route route)
+{
+    g_route = route;
+    return MHD_start_daemon(flags, port, NULL, NULL, handle_request, NULL,
+                            MHD_OPTION_SOCK_ADDR, web_loopback(port),
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+                            MHD_OPTION_END);
+}
+
+int web_serve(web_program *w, struct MHD_Daemon *daemon, const char *routes)
+{
+    int sig;
+
+    if (!web_announce(w, daemon, routes))
+        return 1;
+    sig = web_wait(w);        /* jusqu'à Ctrl-C ou SIGTERM */
+    MHD_stop_daemon(daemon);  /* ferme tout et attend chaque thread de connexion */
+    web_finish(w, sig);
+    return 0;
+}
+
 /* ---- Le programme ----------------------------------------------------- */
 
 /* Le port demandé en argument, ou DEFAULT_PORT. */

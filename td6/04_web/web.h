@@ -151,6 +151,25 @@ bool web_announce(web_program *w, struct MHD_Daemon *daemon, const char *routes)
  * libre, que web_announce lira). */
 const struct sockaddr *web_loopback(uint16_t port);
 
+/* Ce qu'un serveur répond à une requête vérifiée (en-têtes arrivés, corps
+ * ignoré, GET ou HEAD), selon son chemin `url` : la route de hello.c, de
+ * hello2.c. */
+typedef enum MHD_Result (*web_route)(struct MHD_Connection *conn, const char *url);
+
+/* Démarre libmicrohttpd sur 127.0.0.1:port (port 0 : un port libre) dans
+ * le mode `flags` (MHD_USE_...), un client muet coupé au bout de 30 s.
+ * Chaque requête va au gestionnaire de web.c (handle_request), qui la
+ * vérifie (request_ready) puis la confie à `route`. NULL si le serveur ne
+ * démarre pas. evenementiel.c, qui suspend ses requêtes, a son propre
+ * gestionnaire et appelle MHD_start_daemon lui-même. */
+struct MHD_Daemon *web_listen(unsigned int flags, uint16_t port, web_route route);
+
+/* La vie d'un serveur démarré par web_listen : web_announce, web_wait,
+ * MHD_stop_daemon (qui ferme tout et attend chaque thread de connexion),
+ * web_finish. Renvoie le code de sortie du programme : 0, ou 1 si le
+ * serveur n'a pas démarré (daemon == NULL). */
+int web_serve(web_program *w, struct MHD_Daemon *daemon, const char *routes);
+
 /* Attend Ctrl-C ou SIGTERM, puis lève g_stopping. Renvoie le signal. */
 int web_wait(web_program *w);
 

@@ -28,7 +28,6 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "calcul.h"
@@ -103,19 +102,10 @@ static void find_sums(const job *j, unsigned __int128 *sums)
     pool_map(traced_cpu_bound, j->numbers, j->count, sums, (int)j->workers);
 }
 
+/* Le main du cours (calcul.c) : lire la liste, chronométrer find_sums,
+ * afficher chaque somme dans l'ordre de la liste, puis la durée. */
 int main(int argc, char **argv)
 {
-    job j = parse_arguments(argc, argv, "Calcule cpu_bound(N) pour chaque N, sur un pool de "
-                                        "threads.");
-    unsigned __int128 *sums = Calloc(j.count, sizeof *sums);
-    double start, duration;
-
-    start = td6_now();
-    find_sums(&j, sums);
-    duration = td6_now() - start;
-    print_sums(&j, sums, NULL);
-    printf("Duration %.3f seconds\n", duration);
-    free(sums);
-    job_free(&j);
-    return 0;
+    return run_find_sums(argc, argv,
+                         "Calcule cpu_bound(N) pour chaque N, sur un pool de threads.", find_sums);
 }

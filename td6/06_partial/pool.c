@@ -168,6 +168,15 @@ typedef struct {
     long busy;   /* indice de l'élément en cours de calcul, -1 si aucun */
 } worker;
 
+/* Chez le parent, une fois l'ouvrier w lancé : fermer les bouts de tube
+ * qui sont désormais les siens (to[0], from[1]), garder les deux autres. */
+static void keep_parent_ends(worker *ws, int w, pid_t pid, const int to[2], const int from[2])
+{
+    close(to[0]);
+    close(from[1]);
+    ws[w] = (worker){ pid, to[1], from[0], -1 };
+}
+
 /* Démarre l'ouvrier w par fork. L'enfant est une copie du parent,
  * code ET données : job->fn et job->ctx y désignent les mêmes choses. */
 static void start_fork_worker(worker *ws, int w, const pool_job *job)
@@ -201,9 +210,7 @@ static void start_fork_worker(worker *ws, int w, const pool_job *job)
          * tampons stdio hérités du parent. */
         _exit(0);
     }
-    close(to[0]);
-    close(from[1]);
-    ws[w] = (worker){ pid, to[1], from[0], -1 };
+    keep_parent_ends(ws, w, pid, to, from);
 }
 
 /* Démarre l'ouvrier w comme un programme neuf : posix_spawn fait
@@ -231,9 +238,7 @@ static void start_spawn_worker(worker *ws, int w, const char *self)
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0)
         td6_die(__FILE__, __LINE__, "posix_spawn (lancement d'un ouvrier)", rc);
-    close(to[0]);
-    close(from[1]);
-    ws[w] = (worker){ pid, to[1], from[0], -1 };
+    keep_parent_ends(ws, w, pid, to, from);
 }
 
 /* Donne à l'ouvrier l'élément suivant, ou ferme son tube de demandes

@@ -139,14 +139,17 @@ static void speak_again(int saved_out, int saved_err)
     }
 }
 
-job parse_arguments(int argc, char **argv, int rank)
+job parse_arguments(int argc, char **argv)
 {
     char help[512];
     const td6_command_line cl = { "[N...]", help, "", NULL };
     int saved_err, saved_out;
-    job j;
+    job j = { 0 };
 
-    my_rank = rank;
+    /* Savoir qui l'on est parmi combien. */
+    MPI_Comm_rank(MPI_COMM_WORLD, &j.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &j.size);
+    my_rank = j.rank;
     atexit(at_exit);
     snprintf(help, sizeof help,
              "  à lancer par mpiexec : mpiexec -n P %s [N...]\n"
@@ -158,12 +161,21 @@ job parse_arguments(int argc, char **argv, int rank)
              "  -h, --help    cette aide\n",
              program_invocation_short_name, MAX_NUMBER, DEFAULT_COUNT, DEFAULT_BASE);
     reading_command_line = 1;
-    saved_out = keep_quiet(rank, &saved_err);
+    saved_out = keep_quiet(j.rank, &saved_err);
     td6_operands(argc, argv, &cl);   /* -h et les erreurs : traités là */
     j.numbers = td6_cli_numbers(argc, argv, MAX_NUMBER, DEFAULT_COUNT, DEFAULT_BASE, &j.count);
     speak_again(saved_out, saved_err);
     reading_command_line = 0;
+    j.sums = Calloc(j.count + 1, sizeof *j.sums);
     return j;
+}
+
+void job_free(job *j)
+{
+    free(j->numbers);
+    free(j->sums);
+    j->numbers = NULL;
+    j->sums = NULL;
 }
 
 void print_sums(const job *j, const unsigned __int128 *sums, double seconds)

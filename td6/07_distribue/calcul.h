@@ -4,7 +4,8 @@
  *
  *   - cpu_bound : le même calcul exact sur 128 bits qu'au chapitre 05 ;
  *   - compute_traced : cpu_bound, plus une ligne de trace avec le rang ;
- *   - la ligne de commande (« [N...] », -h), lue par chaque rang ;
+ *   - le rang, la taille et la ligne de commande (« [N...] », -h), lus
+ *     par chaque rang ;
  *   - l'affichage des résultats par le rang 0 ;
  *   - un contrôle à la sortie de chaque rang (MPI_Finalize appelé ?), noté
  *     dans la trace pour que les tests sachent quel rang a fini.
@@ -17,11 +18,15 @@
 #include <mpi.h>
 #include <stddef.h>
 
-/* La liste à calculer. Chaque rang la lit lui-même sur sa ligne de
- * commande : mpiexec donne les mêmes arguments à tous les processus. */
+/* Ce que chaque rang sait au départ : qui il est parmi combien, et la
+ * liste à calculer. Chaque rang la lit lui-même sur sa ligne de commande :
+ * mpiexec donne les mêmes arguments à tous les processus. */
 typedef struct {
+    int rank;                 /* qui l'on est : 0 à size - 1 (MPI_Comm_rank) */
+    int size;                 /* parmi combien de rangs (MPI_Comm_size) */
     long *numbers;
     size_t count;
+    unsigned __int128 *sums;  /* une place par nombre ; seul le rang 0 la remplit */
 } job;
 
 /* Somme exacte des carrés des entiers de 0 à number - 1 (voir le
@@ -32,13 +37,17 @@ unsigned __int128 cpu_bound(long number);
  * « ... calcul <début> <fin> cpu_bound(N) rang R ». */
 unsigned __int128 compute_traced(long number, int rank);
 
-/* À appeler juste après MPI_Init, par tous les rangs. Lit « [N...] »
- * avec commun/ligne.c, comme tous les programmes du TD ; sans N, la liste
+/* À appeler juste après MPI_Init, par tous les rangs : le rang et la
+ * taille (MPI_Comm_rank, MPI_Comm_size), puis « [N...] », lu avec
+ * commun/ligne.c comme dans tous les programmes du TD ; sans N, la liste
  * du cours (20 nombres à partir de 80 000 000). Après -h ou une ligne
  * fausse, ne revient pas : seul le rang 0 écrit l'aide ou l'erreur, et
  * tous les rangs, qui ont lu la même ligne, s'arrêtent de la même façon
  * (MPI_Finalize, puis code 0 ou 2). */
-job parse_arguments(int argc, char **argv, int rank);
+job parse_arguments(int argc, char **argv);
+
+/* Libère la liste et les sommes (avant MPI_Finalize ou après, peu importe). */
+void job_free(job *j);
 
 /* MPI_Wait, sans occuper un cœur : MPICH attend un message en tournant
  * (il interroge la mémoire partagée sans arrêt, un cœur à 100 %). Ici, on

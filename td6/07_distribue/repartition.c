@@ -87,25 +87,18 @@ static void find_sums(const job *j, int rank, int size, unsigned __int128 *sums)
 
 int main(int argc, char **argv)
 {
-    int rank, size;
-    job j;
-    unsigned __int128 *sums;
-    double start;
-
-    /* Entrer dans MPI, et savoir qui l'on est parmi combien. */
+    /* Entrer dans MPI : chaque rang, une fois, au début. */
     MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    /* Chaque rang lit la même ligne : après -h ou une erreur, tous
-     * s'arrêtent là (MPI_Finalize, puis code 0 ou 2). */
-    j = parse_arguments(argc, argv, rank);
-    sums = Calloc(j.count + 1, sizeof *sums);
-    start = td6_now();
-    find_sums(&j, rank, size, sums);
-    if (rank == 0)
-        print_sums(&j, sums, td6_now() - start);
-    free(sums);
-    free(j.numbers);
+    /* Qui l'on est parmi combien, et la liste : chaque rang lit la même
+     * ligne ; après -h ou une erreur, tous s'arrêtent là (MPI_Finalize,
+     * puis code 0 ou 2). */
+    job j = parse_arguments(argc, argv);
+    double start = td6_now();
+
+    find_sums(&j, j.rank, j.size, j.sums);
+    if (j.rank == 0)
+        print_sums(&j, j.sums, td6_now() - start);
+    job_free(&j);
     /* TODO: Sortir de MPI : chaque rang, une fois, à la fin. */
     return 0;
 }
