@@ -45,8 +45,10 @@ if [ $# -gt 1 ]; then
     for exo in "$@"; do
         if [ -f "$dossier/banc/$exo.sh" ]; then
             # (Pas de « || » ici : il y annulerait le set -e du banc.)
+            # « set -- » d'abord : sans ARGS, « . fichier » seul laisserait
+            # au banc les arguments de ce script (le nom du chapitre en $1).
             # shellcheck disable=SC1090,SC2086
-            ( . "$dossier/banc/$exo.sh" ${ARGS:-} )
+            ( set -- ${ARGS:-}; . "$dossier/banc/$exo.sh" )
             [ $? -eq 0 ] || rc=1
         else
             echo "Chapitre $exo : pas de balayage détaillé (scripts/banc/$exo.sh) ; make bench sans EXO donne le tableau d'ensemble."
