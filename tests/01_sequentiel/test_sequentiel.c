@@ -44,7 +44,7 @@ static void check_summary(const char *line, size_t count)
                   "« Downloaded » annonce %zu pages (attendu %zu) en %g s.", n, count, seconds);
 }
 
-static void test_tout_est_lu(void)
+TD6_TEST(tout_est_lu, 40, "les 160 pages du cours sont lues, dans l'ordre, avec la bonne taille")
 {
     td6_server_start(LATENCY_MS);
     td6_result r = td6_run(PROG, NULL, NULL, 30);
@@ -68,7 +68,8 @@ static void test_tout_est_lu(void)
     td6_result_free(&r);
 }
 
-static void test_une_seule_connexion(void)
+TD6_TEST(une_seule_connexion, 40,
+         "une seule connexion et une seule requête à la fois (poignée réutilisée)")
 {
     td6_server_start(LATENCY_MS);
     td6_result r = td6_run(PROG, NULL, NULL, 30);
@@ -88,7 +89,7 @@ static void test_une_seule_connexion(void)
     td6_result_free(&r);
 }
 
-static void test_arguments(void)
+TD6_TEST(arguments, 40, "les URL données en arguments remplacent la liste du cours")
 {
     char urls[3][160];
     const char *args[4];
@@ -115,7 +116,8 @@ static void test_arguments(void)
     td6_result_free(&r);
 }
 
-static void test_url_en_echec(void)
+TD6_TEST(url_en_echec, 40,
+         "une URL en échec (404, 500, refus) est signalée et les autres continuent")
 {
     char ok1[160], missing[160], broken[160], ok2[160];
     const char *refused = "http://127.0.0.1:1/dice";
@@ -147,7 +149,7 @@ static void test_url_en_echec(void)
     td6_result_free(&r);
 }
 
-static void test_delai_depasse(void)
+TD6_TEST(delai_depasse, 20, "un serveur muet fait échouer l'URL au bout du délai, pas le programme")
 {
     char slow[160], ok[160];
 
@@ -164,24 +166,11 @@ static void test_delai_depasse(void)
     td6_result_free(&r);
 }
 
-static void test_serveur_absent(void)
-{
-    td6_result r = td6_run_without_server(PROG, "Vérifiez le code de retour de "
-                                               "curl_easy_perform.");
-
-    ck_assert_msg(strstr(r.err, "http://127.0.0.1:1/jython") != NULL,
-                  "Serveur absent : chaque échec doit être signalé sur stderr avec son URL. "
-                  "stderr : « %.300s »", r.err);
-    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
-                  r.status);
-    td6_result_free(&r);
-}
-
 /* Le programme compilé avec AddressSanitizer + UBSan (make test le
  * construit) : ni accès mémoire invalide, ni comportement indéfini, ni fuite
  * (LeakSanitizer, à la sortie : une poignée jamais libérée, une réponse
  * jamais rendue). Deux pages et une URL en échec suffisent. */
-static void test_asan_sequentiel(void)
+TD6_TEST(asan_sequentiel, 90, "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire")
 {
     char ok[2][160], missing[160];
 
@@ -196,22 +185,18 @@ static void test_asan_sequentiel(void)
     td6_result_free(&r);
 }
 
-void td6_register(Suite *s)
+TD6_TEST(serveur_absent, 40, "sans serveur : message clair, code de sortie 1, pas de plantage")
 {
-    td6_add(s, "tout_est_lu", test_tout_est_lu,
-            "les 160 pages du cours sont lues, dans l'ordre, avec la bonne taille", 40);
-    td6_add(s, "une_seule_connexion", test_une_seule_connexion,
-            "une seule connexion et une seule requête à la fois (poignée réutilisée)", 40);
-    td6_add(s, "arguments", test_arguments,
-            "les URL données en arguments remplacent la liste du cours", 40);
-    td6_add(s, "url_en_echec", test_url_en_echec,
-            "une URL en échec (404, 500, refus) est signalée et les autres continuent", 40);
-    td6_add(s, "delai_depasse", test_delai_depasse,
-            "un serveur muet fait échouer l'URL au bout du délai, pas le programme", 20);
-    td6_add(s, "asan_sequentiel", test_asan_sequentiel,
-            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
-    td6_add(s, "serveur_absent", test_serveur_absent,
-            "sans serveur : message clair, code de sortie 1, pas de plantage", 40);
-    td6_add_cli_tests(s, PROG, "URL");
-    td6_add_cli_tests(s, "serveur", "AUCUN -p 0 65535");
+    td6_result r = td6_run_without_server(PROG, "Vérifiez le code de retour de "
+                                               "curl_easy_perform.");
+
+    ck_assert_msg(strstr(r.err, "http://127.0.0.1:1/jython") != NULL,
+                  "Serveur absent : chaque échec doit être signalé sur stderr avec son URL. "
+                  "stderr : « %.300s »", r.err);
+    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
+                  r.status);
+    td6_result_free(&r);
 }
+
+TD6_CLI_TESTS(PROG, "URL");
+TD6_CLI_TESTS("serveur", "AUCUN -p 0 65535");

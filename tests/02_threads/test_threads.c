@@ -234,7 +234,9 @@ static void check_pool(const td6_result *r, long workers, long requests, const c
 
 /* ---- Les tests ----------------------------------------------------------- */
 
-static void test_tout_est_lu(void)
+TD6_TEST(tout_est_lu, 40,
+         "les 160 pages du cours sont lues une fois chacune, lignes entières, puis "
+         "« Downloaded »")
 {
     td6_server_start(FAST_MS);
     td6_result r = td6_run(PROG, NULL, NULL, 30);
@@ -258,7 +260,8 @@ static void test_tout_est_lu(void)
  * (td6_server_start_rendezvous) : les premières requêtes des N threads sont
  * en vol ensemble à coup sûr, même sur une machine surchargée ; un pool qui
  * n'en fait jamais N à la fois n'atteint jamais ce pic. */
-static void test_cinq_threads(void)
+TD6_TEST(cinq_threads, 60,
+         "sans -w : 5 téléchargements simultanés et 5 connexions (une poignée par thread)")
 {
     td6_server_start_rendezvous(OVERLAP_MS, 5);
     td6_result r = td6_run(PROG, NULL, NULL, 40);
@@ -271,7 +274,7 @@ static void test_cinq_threads(void)
     td6_result_free(&r);
 }
 
-static void test_trois_threads(void)
+TD6_TEST(trois_threads, 60, "avec -w 3 : 3 téléchargements simultanés et 3 connexions")
 {
     enum { N = 90 };
     char urls[N][160];
@@ -295,7 +298,7 @@ static void test_trois_threads(void)
     td6_result_free(&r);
 }
 
-static void test_arguments(void)
+TD6_TEST(arguments, 30, "les URL données en arguments (après -w) remplacent la liste du cours")
 {
     char urls[3][160];
     char *exp[3];
@@ -322,7 +325,8 @@ static void test_arguments(void)
     td6_result_free(&r);
 }
 
-static void test_plus_de_threads_que_d_url(void)
+TD6_TEST(plus_de_threads_que_d_url, 30,
+         "-w 200 pour 2 URL : chaque URL lue une fois, les threads sans travail s'arrêtent")
 {
     char jython[160], dice[160];
     char *exp[2];
@@ -348,7 +352,8 @@ static void test_plus_de_threads_que_d_url(void)
     td6_result_free(&r);
 }
 
-static void test_url_en_echec(void)
+TD6_TEST(url_en_echec, 30,
+         "une URL en échec (404, 500, refus) est signalée et les autres continuent")
 {
     char ok1[160], missing[160], broken[160], ok2[160];
     const char *refused = "http://127.0.0.1:1/dice";
@@ -380,7 +385,9 @@ static void test_url_en_echec(void)
     td6_result_free(&r);
 }
 
-static void test_delai_depasse(void)
+TD6_TEST(delai_depasse, 20,
+         "un serveur muet fait échouer l'URL au bout du délai, les autres threads "
+         "continuent")
 {
     char slow[160], urls[3][160];
     char *exp[3];
@@ -402,43 +409,6 @@ static void test_delai_depasse(void)
     td6_result_free(&r);
 }
 
-static void test_serveur_absent(void)
-{
-    /* Personne n'écoute sur le port 1 : chaque connexion est refusée. */
-    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
-    td6_result r = td6_run(PROG, NULL, env, 30);
-    char **lines;
-    size_t n, named = 0, explained = 0;
-
-    td6_require_finished(&r, PROG);
-    ck_assert_msg(td6_count(r.out, "Read ") == 0,
-                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
-                  "contient des « Read ». Vérifiez le code de retour de curl_easy_perform.");
-    n = td6_lines(r.err, &lines);
-    for (size_t i = 0; i < n; i++) {
-        named += strstr(lines[i], "http://127.0.0.1:1/") != NULL;
-        /* La cause, en français (td6_curl_error) ou dans le texte de libcurl :
-         * sans téléchargement tenté, il n'y a pas de connexion refusée. */
-        explained += strstr(lines[i], "http://127.0.0.1:1/") != NULL &&
-                     (strcasestr(lines[i], "connexion") != NULL ||
-                      strcasestr(lines[i], "connect") != NULL);
-    }
-    td6_lines_free(lines, n);
-    ck_assert_msg(named == N_SITES && td6_count(r.err, "http://127.0.0.1:1/jython") == 80 &&
-                  td6_count(r.err, "http://127.0.0.1:1/dice") == 80,
-                  "Serveur absent : %d lignes d'erreur attendues sur stderr, une par URL avec "
-                  "son adresse ; %zu vues. Chaque message doit tenir en un seul fprintf. "
-                  "stderr : « %.300s »", N_SITES, named, r.err);
-    ck_assert_msg(explained == N_SITES,
-                  "Serveur absent : chaque message doit dire que la connexion a été refusée "
-                  "(le code de curl_easy_perform, expliqué par td6_curl_error) ; %zu sur %d le "
-                  "disent. stderr : « %.300s ». Le téléchargement a-t-il été tenté (une poignée "
-                  "par thread, get_session) ?", explained, N_SITES, r.err);
-    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
-                  r.status);
-    td6_result_free(&r);
-}
-
 /* ---- Lignes entières, à coup sûr ----------------------------------------- */
 
 /* threads -w 5 sur 20 URL, avec la cale build/tests/lib/entrelace.so
@@ -447,7 +417,9 @@ static void test_serveur_absent(void)
  * écrite en deux printf est alors coupée à chaque fois, au lieu d'une fois
  * de temps en temps : le verdict ne dépend plus de la chance. Un programme
  * qui écrit chaque ligne en un seul appel n'est pas ralenti. */
-static void test_lignes_entieres(void)
+TD6_TEST(lignes_entieres, 60,
+         "-w 5 : chaque ligne « Read » est écrite d'un bloc, même quand un autre "
+         "thread écrit entre deux appels de stdio")
 {
     enum { N = 20 };
     char urls[N][160], preload[4200];
@@ -519,44 +491,53 @@ static void sanitized_run(const char *variable)
     td6_result_free(&r);
 }
 
-static void test_tsan_threads(void)
+TD6_TEST(tsan_threads, 90,
+         "ThreadSanitizer : aucune course de données (-w 4, 12 URL dont 6 en échec)")
 {
     sanitized_run("TD6_BIN_TSAN");
 }
 
-static void test_asan_threads(void)
+TD6_TEST(asan_threads, 90, "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire")
 {
     sanitized_run("TD6_BIN_ASAN");
 }
 
-void td6_register(Suite *s)
+TD6_TEST(serveur_absent, 40,
+         "sans serveur : une ligne d'erreur par URL, code de sortie 1, pas de plantage")
 {
-    td6_add(s, "tout_est_lu", test_tout_est_lu,
-            "les 160 pages du cours sont lues une fois chacune, lignes entières, puis "
-            "« Downloaded »", 40);
-    td6_add(s, "cinq_threads", test_cinq_threads,
-            "sans -w : 5 téléchargements simultanés et 5 connexions (une poignée par thread)",
-            60);
-    td6_add(s, "trois_threads", test_trois_threads,
-            "avec -w 3 : 3 téléchargements simultanés et 3 connexions", 60);
-    td6_add(s, "arguments", test_arguments,
-            "les URL données en arguments (après -w) remplacent la liste du cours", 30);
-    td6_add(s, "plus_de_threads_que_d_url", test_plus_de_threads_que_d_url,
-            "-w 200 pour 2 URL : chaque URL lue une fois, les threads sans travail s'arrêtent",
-            30);
-    td6_add(s, "url_en_echec", test_url_en_echec,
-            "une URL en échec (404, 500, refus) est signalée et les autres continuent", 30);
-    td6_add(s, "delai_depasse", test_delai_depasse,
-            "un serveur muet fait échouer l'URL au bout du délai, les autres threads "
-            "continuent", 20);
-    td6_add(s, "lignes_entieres", test_lignes_entieres,
-            "-w 5 : chaque ligne « Read » est écrite d'un bloc, même quand un autre "
-            "thread écrit entre deux appels de stdio", 60);
-    td6_add(s, "tsan_threads", test_tsan_threads,
-            "ThreadSanitizer : aucune course de données (-w 4, 12 URL dont 6 en échec)", 90);
-    td6_add(s, "asan_threads", test_asan_threads,
-            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
-    td6_add(s, "serveur_absent", test_serveur_absent,
-            "sans serveur : une ligne d'erreur par URL, code de sortie 1, pas de plantage", 40);
-    td6_add_cli_tests(s, PROG, "URL -w 1 1000");
+    /* Personne n'écoute sur le port 1 : chaque connexion est refusée. */
+    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
+    td6_result r = td6_run(PROG, NULL, env, 30);
+    char **lines;
+    size_t n, named = 0, explained = 0;
+
+    td6_require_finished(&r, PROG);
+    ck_assert_msg(td6_count(r.out, "Read ") == 0,
+                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
+                  "contient des « Read ». Vérifiez le code de retour de curl_easy_perform.");
+    n = td6_lines(r.err, &lines);
+    for (size_t i = 0; i < n; i++) {
+        named += strstr(lines[i], "http://127.0.0.1:1/") != NULL;
+        /* La cause, en français (td6_curl_error) ou dans le texte de libcurl :
+         * sans téléchargement tenté, il n'y a pas de connexion refusée. */
+        explained += strstr(lines[i], "http://127.0.0.1:1/") != NULL &&
+                     (strcasestr(lines[i], "connexion") != NULL ||
+                      strcasestr(lines[i], "connect") != NULL);
+    }
+    td6_lines_free(lines, n);
+    ck_assert_msg(named == N_SITES && td6_count(r.err, "http://127.0.0.1:1/jython") == 80 &&
+                  td6_count(r.err, "http://127.0.0.1:1/dice") == 80,
+                  "Serveur absent : %d lignes d'erreur attendues sur stderr, une par URL avec "
+                  "son adresse ; %zu vues. Chaque message doit tenir en un seul fprintf. "
+                  "stderr : « %.300s »", N_SITES, named, r.err);
+    ck_assert_msg(explained == N_SITES,
+                  "Serveur absent : chaque message doit dire que la connexion a été refusée "
+                  "(le code de curl_easy_perform, expliqué par td6_curl_error) ; %zu sur %d le "
+                  "disent. stderr : « %.300s ». Le téléchargement a-t-il été tenté (une poignée "
+                  "par thread, get_session) ?", explained, N_SITES, r.err);
+    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
+                  r.status);
+    td6_result_free(&r);
 }
+
+TD6_CLI_TESTS(PROG, "URL -w 1 1000");

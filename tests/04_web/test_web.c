@@ -435,7 +435,7 @@ static td6_stats serve_together(td6_process *p, const char *prog, int clients,
 
 /* ---- Les pages, quand tout va bien ------------------------------------- */
 
-static void test_hello_une_image(void)
+TD6_TEST(hello_une_image, 20, "hello /comic : une image, celle que l'API a donnée")
 {
     td6_server_start(2);
     td6_process p = start_prog("hello", NULL, NULL);
@@ -449,7 +449,7 @@ static void test_hello_une_image(void)
     finish(&p, "hello");
 }
 
-static void test_hello_cinq_en_serie(void)
+TD6_TEST(hello_cinq_en_serie, 20, "hello /comic2 : cinq images, cherchées l'une après l'autre")
 {
     td6_server_start(20);
     td6_process p = start_prog("hello", NULL, NULL);
@@ -465,7 +465,8 @@ static void test_hello_cinq_en_serie(void)
     finish(&p, "hello");
 }
 
-static void test_hello_plusieurs_clients(void)
+TD6_TEST(hello_plusieurs_clients, 20,
+         "hello sert 4 clients à la fois, tous ensemble (un thread par connexion)")
 {
     enum { CLIENTS = 4 };
     td6_http replies[CLIENTS];
@@ -499,7 +500,7 @@ static void test_hello_plusieurs_clients(void)
     finish(&p, "hello");
 }
 
-static void test_hello2_cinq_en_parallele(void)
+TD6_TEST(hello2_cinq_en_parallele, 20, "hello2 /comic : cinq images, cherchées en même temps")
 {
     /* Rendez-vous à 5 : les cinq appels lancés ensemble sont en vol
      * ensemble à coup sûr, quelle que soit la charge de la machine. */
@@ -527,7 +528,7 @@ static void test_hello2_cinq_en_parallele(void)
  * clients à la fois, 50 appels à l'API en vol ensemble. Une multi-poignée
  * partagée par tous les threads (libcurl l'interdit) mélange les transferts
  * des uns et des autres, ou plante. */
-static void test_hello2_plusieurs_clients(void)
+TD6_TEST(hello2_plusieurs_clients, 30, "hello2 : 10 clients à la fois, chacun sa multi-poignée")
 {
     enum { CLIENTS = 10 };
     td6_process p;
@@ -553,7 +554,8 @@ static void test_hello2_plusieurs_clients(void)
  * curl_multi_perform sans dormir brûle autant de processeur qu'on lui en
  * laisse (0,3 s et plus sur une machine chargée). Borne : 7,5 % de
  * l'attente. Temps processeur (/proc/<pid>/stat), pas un chronomètre. */
-static void test_hello2_attente_sans_calcul(void)
+TD6_TEST(hello2_attente_sans_calcul, 30,
+         "hello2 : attendre l'API ne consomme presque pas de processeur")
 {
     enum { PAGES = 2, LATENCY_MS = 1000 };
     double waited = PAGES * LATENCY_MS / 1000.0, bound = waited * 0.075, before, used;
@@ -581,25 +583,6 @@ static void test_hello2_attente_sans_calcul(void)
 
 enum { MANY = 20 };
 
-static void test_evenementiel_vingt_clients(void)
-{
-    td6_process p;
-    td6_stats st = serve_together(&p, "evenementiel", MANY,
-                                  "Le fil libcurl est seul à toucher la multi-poignée ; les "
-                                  "autres threads lui confient les pages par une file gardée "
-                                  "par un verrou.");
-
-    ck_assert_msg(st.xkcd == 5 * MANY, "20 clients × 5 bandes : %d appels à l'API attendus, "
-                  "%ld vus.", 5 * MANY, st.xkcd);
-    ck_assert_msg(st.peak > 5,
-                  "20 clients attendaient en même temps, mais l'API n'a jamais vu plus de %ld "
-                  "requêtes simultanées : les appels d'un client n'ont pas chevauché ceux des "
-                  "autres (environ 100 attendus). Le fil libcurl doit confier à la même "
-                  "multi-poignée les transferts de TOUTES les requêtes arrivées, sans attendre "
-                  "que les précédentes soient finies.", st.peak);
-    finish(&p, "evenementiel");
-}
-
 /* Quand une page arrive, ses appels à l'API partent aussitôt : le fil
  * libcurl, endormi dans curl_multi_poll, doit être réveillé
  * (curl_multi_wakeup). Sans réveil, il ne voit la nouvelle page qu'à la fin
@@ -612,7 +595,9 @@ static void test_evenementiel_vingt_clients(void)
  * centaines. Ce n'est pas un chronomètre posé sur le programme : c'est
  * l'ordre et l'écart de deux événements vus par le serveur, avec une marge
  * de 10 fois. */
-static void test_evenementiel_reveil(void)
+TD6_TEST(evenementiel_reveil, 30,
+         "evenementiel : les appels à l'API d'une page partent dès son arrivée "
+         "(curl_multi_wakeup)")
 {
     enum { PAGES = 5, LATENCY_MS = 100 };
     double total = 0, worst = 0;
@@ -645,7 +630,27 @@ static void test_evenementiel_reveil(void)
     finish(&p, "evenementiel");
 }
 
-static void test_evenementiel_peu_de_threads(void)
+TD6_TEST(evenementiel_vingt_clients, 30,
+         "evenementiel : 20 clients servis, leurs appels à l'API se chevauchent")
+{
+    td6_process p;
+    td6_stats st = serve_together(&p, "evenementiel", MANY,
+                                  "Le fil libcurl est seul à toucher la multi-poignée ; les "
+                                  "autres threads lui confient les pages par une file gardée "
+                                  "par un verrou.");
+
+    ck_assert_msg(st.xkcd == 5 * MANY, "20 clients × 5 bandes : %d appels à l'API attendus, "
+                  "%ld vus.", 5 * MANY, st.xkcd);
+    ck_assert_msg(st.peak > 5,
+                  "20 clients attendaient en même temps, mais l'API n'a jamais vu plus de %ld "
+                  "requêtes simultanées : les appels d'un client n'ont pas chevauché ceux des "
+                  "autres (environ 100 attendus). Le fil libcurl doit confier à la même "
+                  "multi-poignée les transferts de TOUTES les requêtes arrivées, sans attendre "
+                  "que les précédentes soient finies.", st.peak);
+    finish(&p, "evenementiel");
+}
+
+TD6_TEST(evenementiel_peu_de_threads, 30, "evenementiel : 20 clients servis avec au plus 4 threads")
 {
     td6_http replies[MANY];
 
@@ -707,28 +712,30 @@ static void sanitized_server(const char *prog, const char *variable)
     finish(&p, prog);
 }
 
-static void test_tsan_hello(void)
+TD6_TEST(tsan_hello, 60, "hello : ThreadSanitizer, aucune course de données (4 clients)")
 {
     sanitized_server("hello", "TD6_BIN_TSAN");
 }
 
-static void test_tsan_hello2(void)
+TD6_TEST(tsan_hello2, 60, "hello2 : ThreadSanitizer, aucune course de données (4 clients)")
 {
     sanitized_server("hello2", "TD6_BIN_TSAN");
 }
 
-static void test_tsan_evenementiel(void)
+TD6_TEST(tsan_evenementiel, 60,
+         "evenementiel : ThreadSanitizer, aucune course de données (4 clients)")
 {
     sanitized_server("evenementiel", "TD6_BIN_TSAN");
 }
 
-static void test_asan_hello(void)
+TD6_TEST(asan_hello, 60, "hello et hello2 sous AddressSanitizer : ni erreur de mémoire, ni fuite")
 {
     sanitized_server("hello", "TD6_BIN_ASAN");
     sanitized_server("hello2", "TD6_BIN_ASAN");
 }
 
-static void test_asan_evenementiel(void)
+TD6_TEST(asan_evenementiel, 60,
+         "evenementiel sous AddressSanitizer : ni erreur de mémoire, ni fuite")
 {
     sanitized_server("evenementiel", "TD6_BIN_ASAN");
 }
@@ -754,7 +761,7 @@ static void check_api_failure(const char *path, const char *extra, const char *w
     }
 }
 
-static void test_api_refusee(void)
+TD6_TEST(api_refusee, 40, "API injoignable : 502, et le serveur continue")
 {
     check_api_failure("http://127.0.0.1:1/xkcd", NULL, "API injoignable (connexion refusée)",
                       "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) tout de "
@@ -762,14 +769,14 @@ static void test_api_refusee(void)
                       "réessayez pas sans fin : le client attendrait pour toujours.");
 }
 
-static void test_api_muette(void)
+TD6_TEST(api_muette, 40, "API muette : 502 au bout du délai, et le serveur continue")
 {
     check_api_failure("/xkcd-lent", "TD6_TIMEOUT_MS=300", "API qui ne répond pas (délai 300 ms)",
                       "Sans délai, le client attend aussi longtemps que l'API. Réglez "
                       "CURLOPT_TIMEOUT_MS à td6_timeout_ms() ($TD6_TIMEOUT_MS), puis répondez 502.");
 }
 
-static void test_api_500(void)
+TD6_TEST(api_500, 40, "API qui répond 500 : 502, et le serveur continue")
 {
     check_api_failure("/xkcd-500", NULL, "API qui répond 500",
                       "Un statut >= 400 de l'API est une panne, même si son corps a l'air "
@@ -777,21 +784,21 @@ static void test_api_500(void)
                       "curl_easy_getinfo(CURLINFO_RESPONSE_CODE) et répondez 502.");
 }
 
-static void test_json_invalide(void)
+TD6_TEST(json_invalide, 40, "JSON invalide : 502, sans planter")
 {
     check_api_failure("/xkcd-invalide", NULL, "API qui renvoie du JSON invalide",
                       "json_loadb renvoie NULL sur un JSON invalide : vérifiez-le avant de "
                       "chercher « img », et répondez 502 au lieu de planter.");
 }
 
-static void test_json_sans_img(void)
+TD6_TEST(json_sans_img, 40, "JSON sans « img » : 502, sans planter")
 {
     check_api_failure("/xkcd-sans-img", NULL, "JSON sans champ « img »",
                       "json_object_get renvoie NULL si le champ manque : vérifiez avec "
                       "json_is_string, et répondez 502.");
 }
 
-static void test_img_echappee(void)
+TD6_TEST(img_echappee, 40, "un « img » plein de \" < > & ' est échappé dans la page")
 {
     td6_server_start(2);
     for (int i = 0; i < N_PROGS; i++) {
@@ -830,7 +837,7 @@ static void test_img_echappee(void)
 
 /* ---- Requêtes mal formées -------------------------------------------- */
 
-static void test_chemin_inconnu(void)
+TD6_TEST(chemin_inconnu, 40, "chemin inconnu : 404, sans appeler l'API")
 {
     static const char *const paths[] = { "/", "/inconnu", "/comic/3", "/comic3" };
 
@@ -856,7 +863,7 @@ static void test_chemin_inconnu(void)
     }
 }
 
-static void test_methode_refusee(void)
+TD6_TEST(methode_refusee, 40, "POST, PUT, DELETE : 405 ; HEAD : 200")
 {
     static const char *const methods[] = { "POST", "DELETE", "PUT" };
 
@@ -906,7 +913,7 @@ static int free_port(void)
     return port;
 }
 
-static void test_port_donne(void)
+TD6_TEST(port_donne, 40, "le port donné en argument est celui où le serveur écoute")
 {
     td6_server_start(2);
     for (int i = 0; i < N_PROGS; i++) {
@@ -929,7 +936,7 @@ static void test_port_donne(void)
     }
 }
 
-static void test_arret_propre(void)
+TD6_TEST(arret_propre, 60, "SIGTERM pendant un appel à l'API : arrêt propre et rapide, code 0")
 {
     td6_server_start(2);
     for (int i = 0; i < N_PROGS; i++) {
@@ -968,58 +975,6 @@ static void test_arret_propre(void)
     }
 }
 
-void td6_register(Suite *s)
-{
-    td6_add(s, "hello_une_image", test_hello_une_image,
-            "hello /comic : une image, celle que l'API a donnée", 20);
-    td6_add(s, "hello_cinq_en_serie", test_hello_cinq_en_serie,
-            "hello /comic2 : cinq images, cherchées l'une après l'autre", 20);
-    td6_add(s, "hello_plusieurs_clients", test_hello_plusieurs_clients,
-            "hello sert 4 clients à la fois, tous ensemble (un thread par connexion)", 20);
-    td6_add(s, "hello2_cinq_en_parallele", test_hello2_cinq_en_parallele,
-            "hello2 /comic : cinq images, cherchées en même temps", 20);
-    td6_add(s, "hello2_plusieurs_clients", test_hello2_plusieurs_clients,
-            "hello2 : 10 clients à la fois, chacun sa multi-poignée", 30);
-    td6_add(s, "hello2_attente_sans_calcul", test_hello2_attente_sans_calcul,
-            "hello2 : attendre l'API ne consomme presque pas de processeur", 30);
-    td6_add(s, "evenementiel_reveil", test_evenementiel_reveil,
-            "evenementiel : les appels à l'API d'une page partent dès son arrivée "
-            "(curl_multi_wakeup)", 30);
-    td6_add(s, "evenementiel_vingt_clients", test_evenementiel_vingt_clients,
-            "evenementiel : 20 clients servis, leurs appels à l'API se chevauchent", 30);
-    td6_add(s, "evenementiel_peu_de_threads", test_evenementiel_peu_de_threads,
-            "evenementiel : 20 clients servis avec au plus 4 threads", 30);
-    td6_add(s, "tsan_hello", test_tsan_hello,
-            "hello : ThreadSanitizer, aucune course de données (4 clients)", 60);
-    td6_add(s, "tsan_hello2", test_tsan_hello2,
-            "hello2 : ThreadSanitizer, aucune course de données (4 clients)", 60);
-    td6_add(s, "tsan_evenementiel", test_tsan_evenementiel,
-            "evenementiel : ThreadSanitizer, aucune course de données (4 clients)", 60);
-    td6_add(s, "asan_hello", test_asan_hello,
-            "hello et hello2 sous AddressSanitizer : ni erreur de mémoire, ni fuite", 60);
-    td6_add(s, "asan_evenementiel", test_asan_evenementiel,
-            "evenementiel sous AddressSanitizer : ni erreur de mémoire, ni fuite", 60);
-    td6_add(s, "api_refusee", test_api_refusee,
-            "API injoignable : 502, et le serveur continue", 40);
-    td6_add(s, "api_muette", test_api_muette,
-            "API muette : 502 au bout du délai, et le serveur continue", 40);
-    td6_add(s, "api_500", test_api_500,
-            "API qui répond 500 : 502, et le serveur continue", 40);
-    td6_add(s, "json_invalide", test_json_invalide,
-            "JSON invalide : 502, sans planter", 40);
-    td6_add(s, "json_sans_img", test_json_sans_img,
-            "JSON sans « img » : 502, sans planter", 40);
-    td6_add(s, "img_echappee", test_img_echappee,
-            "un « img » plein de \" < > & ' est échappé dans la page", 40);
-    td6_add(s, "chemin_inconnu", test_chemin_inconnu,
-            "chemin inconnu : 404, sans appeler l'API", 40);
-    td6_add(s, "methode_refusee", test_methode_refusee,
-            "POST, PUT, DELETE : 405 ; HEAD : 200", 40);
-    td6_add(s, "port_donne", test_port_donne,
-            "le port donné en argument est celui où le serveur écoute", 40);
-    td6_add(s, "arret_propre", test_arret_propre,
-            "SIGTERM pendant un appel à l'API : arrêt propre et rapide, code 0", 60);
-    td6_add_cli_tests(s, "hello", "PORT");
-    td6_add_cli_tests(s, "hello2", "PORT");
-    td6_add_cli_tests(s, "evenementiel", "PORT");
-}
+TD6_CLI_TESTS("hello", "PORT");
+TD6_CLI_TESTS("hello2", "PORT");
+TD6_CLI_TESTS("evenementiel", "PORT");

@@ -249,17 +249,17 @@ static void exact_for(const char *prog, int jobs)
     td6_result_free(&r);
 }
 
-static void test_sequentiel_exact(void)
+TD6_TEST(sequentiel_exact, 40, "cpu_sequentiel : sommes exactes, y compris au-delà de 2^64")
 {
     exact_for(SEQ, 0);
 }
 
-static void test_multiproc_exact(void)
+TD6_TEST(multiproc_exact, 40, "multiproc -j 2 : sommes exactes, y compris au-delà de 2^64")
 {
     exact_for(PROC, 2);
 }
 
-static void test_threads_exact(void)
+TD6_TEST(threads_exact, 40, "cpu_threads -j 2 : sommes exactes, y compris au-delà de 2^64")
 {
     exact_for(THREADS, 2);
 }
@@ -278,12 +278,14 @@ static void order_for(const char *prog)
     td6_result_free(&r);
 }
 
-static void test_multiproc_ordre_entree(void)
+TD6_TEST(multiproc_ordre_entree, 40,
+         "multiproc : résultats dans l'ordre de la liste, pas d'arrivée")
 {
     order_for(PROC);
 }
 
-static void test_threads_ordre_entree(void)
+TD6_TEST(threads_ordre_entree, 40,
+         "cpu_threads : résultats dans l'ordre de la liste, pas d'arrivée")
 {
     order_for(THREADS);
 }
@@ -315,7 +317,8 @@ static void traced_processes(int jobs, size_t *workers, size_t *in_parent)
     td6_result_free(&r);
 }
 
-static void test_multiproc_plusieurs_processus(void)
+TD6_TEST(multiproc_plusieurs_processus, 70,
+         "multiproc -j 2 : deux processus ouvriers calculent (-j 1 : un seul)")
 {
     size_t workers, in_parent;
 
@@ -339,7 +342,7 @@ static void test_multiproc_plusieurs_processus(void)
                   workers, in_parent);
 }
 
-static void test_multiproc_ouvriers_par_defaut(void)
+TD6_TEST(multiproc_ouvriers_par_defaut, 40, "multiproc sans -j : un ouvrier par cœur")
 {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     size_t cpus = online > 0 ? (size_t)online : 1;
@@ -354,7 +357,8 @@ static void test_multiproc_ouvriers_par_defaut(void)
                   least, most, in_parent);
 }
 
-static void test_threads_plusieurs_threads(void)
+TD6_TEST(threads_plusieurs_threads, 40,
+         "cpu_threads -j 2 : deux threads calculent, dans un seul processus")
 {
     const char *env[] = { td6_new_trace(), NULL };
     td6_result r = run_numbers(THREADS, 2, SPREAD, N_SPREAD, env, 30);
@@ -421,14 +425,16 @@ static void overlap_for(const char *prog, const char *cause)
     td6_result_free(&r);
 }
 
-static void test_threads_chevauchement(void)
+TD6_TEST(threads_chevauchement, 40,
+         "cpu_threads -j 2 : deux calculs au moins se font en même temps (trace)")
 {
     overlap_for(THREADS, "Le verrou de la piscine ne protège que la prise de l'élément "
                          "suivant (lire et avancer next) : le rendre AVANT de calculer, sinon "
                          "un seul thread travaille pendant que l'autre attend le verrou.");
 }
 
-static void test_multiproc_chevauchement(void)
+TD6_TEST(multiproc_chevauchement, 40,
+         "multiproc -j 2 : deux calculs au moins se font en même temps (trace)")
 {
     overlap_for(PROC, "Le parent doit donner un élément à chaque ouvrier libre sans attendre "
                       "le résultat du précédent : tous les ouvriers calculent pendant qu'il "
@@ -442,7 +448,8 @@ static void test_multiproc_chevauchement(void)
  * même si la somme est sur 128 bits. Un seul gros nombre : ~2 s de calcul. */
 #define FIRST_SQUARE_OVERFLOW 3037000501L
 
-static void test_sequentiel_carre_128_bits(void)
+TD6_TEST(sequentiel_carre_128_bits, 180,
+         "cpu_sequentiel : carré exact au-delà de 2^63 (n = 3 037 000 501)")
 {
     static const long big[] = { FIRST_SQUARE_OVERFLOW };
     td6_result r;
@@ -463,7 +470,8 @@ static void test_sequentiel_carre_128_bits(void)
 
 /* ---- Ni zombie, ni ouvrier perdu de vue -------------------------------- */
 
-static void test_multiproc_sans_zombie(void)
+TD6_TEST(multiproc_sans_zombie, 40,
+         "multiproc : chaque enfant est attendu, aucun ne survit au programme")
 {
     static const char *const args[] = { "-j", "2", "1000", "2000", "3000", "4000", NULL };
     td6_result r = td6_run(PROC, args, NULL, 20);
@@ -570,7 +578,8 @@ static void *killer_main(void *arg)
     return NULL;
 }
 
-static void test_multiproc_ouvrier_tue(void)
+TD6_TEST(multiproc_ouvrier_tue, 30,
+         "multiproc : un ouvrier tué est signalé, les autres résultats rendus")
 {
     char lost[48];
     long numbers[N_SMALL], survivors[N_SMALL];
@@ -640,49 +649,16 @@ static void sanitized_for(const char *variable, const char *prog)
     td6_result_free(&r);
 }
 
-static void test_tsan_cpu_threads(void)
+TD6_TEST(tsan_cpu_threads, 90, "cpu_threads : ThreadSanitizer, aucune course de données")
 {
     sanitized_for("TD6_BIN_TSAN", THREADS);
 }
 
-static void test_asan_multiproc(void)
+TD6_TEST(asan_multiproc, 90, "multiproc : AddressSanitizer + UBSan, ni accès invalide, ni fuite")
 {
     sanitized_for("TD6_BIN_ASAN", PROC);
 }
 
-void td6_register(Suite *s)
-{
-    td6_add(s, "sequentiel_exact", test_sequentiel_exact,
-            "cpu_sequentiel : sommes exactes, y compris au-delà de 2^64", 40);
-    td6_add(s, "multiproc_exact", test_multiproc_exact,
-            "multiproc -j 2 : sommes exactes, y compris au-delà de 2^64", 40);
-    td6_add(s, "threads_exact", test_threads_exact,
-            "cpu_threads -j 2 : sommes exactes, y compris au-delà de 2^64", 40);
-    td6_add(s, "multiproc_ordre_entree", test_multiproc_ordre_entree,
-            "multiproc : résultats dans l'ordre de la liste, pas d'arrivée", 40);
-    td6_add(s, "threads_ordre_entree", test_threads_ordre_entree,
-            "cpu_threads : résultats dans l'ordre de la liste, pas d'arrivée", 40);
-    td6_add(s, "multiproc_plusieurs_processus", test_multiproc_plusieurs_processus,
-            "multiproc -j 2 : deux processus ouvriers calculent (-j 1 : un seul)", 70);
-    td6_add(s, "multiproc_ouvriers_par_defaut", test_multiproc_ouvriers_par_defaut,
-            "multiproc sans -j : un ouvrier par cœur", 40);
-    td6_add(s, "threads_plusieurs_threads", test_threads_plusieurs_threads,
-            "cpu_threads -j 2 : deux threads calculent, dans un seul processus", 40);
-    td6_add(s, "threads_chevauchement", test_threads_chevauchement,
-            "cpu_threads -j 2 : deux calculs au moins se font en même temps (trace)", 40);
-    td6_add(s, "multiproc_chevauchement", test_multiproc_chevauchement,
-            "multiproc -j 2 : deux calculs au moins se font en même temps (trace)", 40);
-    td6_add(s, "sequentiel_carre_128_bits", test_sequentiel_carre_128_bits,
-            "cpu_sequentiel : carré exact au-delà de 2^63 (n = 3 037 000 501)", 180);
-    td6_add(s, "multiproc_sans_zombie", test_multiproc_sans_zombie,
-            "multiproc : chaque enfant est attendu, aucun ne survit au programme", 40);
-    td6_add(s, "multiproc_ouvrier_tue", test_multiproc_ouvrier_tue,
-            "multiproc : un ouvrier tué est signalé, les autres résultats rendus", 30);
-    td6_add(s, "tsan_cpu_threads", test_tsan_cpu_threads,
-            "cpu_threads : ThreadSanitizer, aucune course de données", 90);
-    td6_add(s, "asan_multiproc", test_asan_multiproc,
-            "multiproc : AddressSanitizer + UBSan, ni accès invalide, ni fuite", 90);
-    td6_add_cli_tests(s, "cpu_sequentiel", "N -j 1 256");
-    td6_add_cli_tests(s, "cpu_threads", "N -j 1 256");
-    td6_add_cli_tests(s, "multiproc", "N -j 1 256");
-}
+TD6_CLI_TESTS("cpu_sequentiel", "N -j 1 256");
+TD6_CLI_TESTS("cpu_threads", "N -j 1 256");
+TD6_CLI_TESTS("multiproc", "N -j 1 256");

@@ -8,15 +8,22 @@
  * statistiques du serveur (/stats). Jamais de chronomètre : la concurrence se
  * juge à ce que le serveur a vu (pic de requêtes simultanées, connexions).
  *
- * Écrire une suite (tests/NN_nom/test_*.c) :
+ * Écrire une suite (tests/NN_nom/test_*.c) : chaque test est déclaré là où
+ * il est écrit, avec son nom, son délai en secondes et sa description
+ * (voir TD6_TEST plus bas) :
  *
- *     static void test_tout_est_lu(void) { ... ck_assert_msg(...); }
- *     ...
- *     void td6_register(Suite *s)
+ *     TD6_TEST(tout_est_lu, 30, "chaque URL est lue une fois, avec la bonne taille")
  *     {
- *         td6_add(s, "tout_est_lu", test_tout_est_lu,
- *                 "chaque URL est lue une fois, avec la bonne taille", 30);
+ *         ...
+ *         ck_assert_msg(...);
  *     }
+ *     ...
+ *     TD6_CLI_TESTS("threads", "URL -w 1 1000");
+ *
+ * Il n'y a rien d'autre à écrire : pas de liste des tests à tenir à jour.
+ * Une suite peut tenir en plusieurs fichiers (tests/03_async/) : chacun
+ * déclare les siens. Les tests tournent dans l'ordre des fichiers (par
+ * nom), puis de leurs lignes.
  *
  * Le main() est fourni par tests/lib/principal.c : il lance chaque test dans
  * un processus à part (mode fork de Check) avec son délai, affiche le
@@ -56,18 +63,54 @@
  * ck_abort_msg. */
 typedef void (*td6_test_fn)(void);
 
-/* Ajoute un test (un TCase d'un seul test, nommé `name`) avec sa
- * description française et son délai en secondes (multiplié par
- * $CK_TIMEOUT_MULTIPLIER, comme le fait Check). */
-void td6_add(Suite *s, const char *name, td6_test_fn fn, const char *description,
-             int timeout_s);
+/* TD6_TEST(nom, délai_s, "description") { corps }
+ *
+ * Définit la fonction de test `static void test_nom(void)` (le corps qui
+ * suit) et la déclare au harnais : un test nommé `nom` (un TCase d'un seul
+ * test), avec sa description française et son délai en secondes (multiplié
+ * par $CK_TIMEOUT_MULTIPLIER, comme le fait Check). Le nom est celui que
+ * citent hors_note.txt, bonus.txt, les indices, EXIGENCES.md et les lignes
+ * « @echoue » des mutants et des copies hostiles.
+ *
+ * Pourquoi une déclaration sur place, comme Test() de Criterion ou
+ * START_TEST de Check, plutôt qu'une liste td6_add(...) en fin de fichier :
+ *   - le nom, le délai et la description sont écrits une fois, au-dessus du
+ *     test qu'ils décrivent : rien à tenir à jour ailleurs, pas de test écrit
+ *     mais oublié dans la liste, pas de nom qui diffère de sa fonction ;
+ *   - les listes de chaque suite avaient toutes la même forme, ligne pour
+ *     ligne : une table de plus, dans chaque suite, répétait cette forme ;
+ *   - une suite en plusieurs fichiers n'a plus à chaîner leurs listes.
+ * La déclaration passe par une fonction __attribute__((constructor)) (GCC
+ * et Clang), appelée avant main() : elle ne fait que noter le test dans la
+ * table du harnais (principal.c), avec son fichier et sa ligne. main() trie
+ * cette table par fichier puis par ligne : l'ordre des tests (celui du
+ * rapport, de --liste et de la récidive) est celui de la lecture des
+ * sources, quel que soit l'ordre dans lequel l'éditeur de liens range les
+ * constructeurs. */
+#define TD6_TEST(name, timeout_s, description)                                          \
+    static void test_##name(void);                                                     \
+    __attribute__((constructor)) static void td6_declare_##name(void)                 \
+    {                                                                                  \
+        td6_declare_test(#name, test_##name, description, timeout_s, __FILE__, __LINE__); \
+    }                                                                                  \
+    static void test_##name(void)
 
-/* Les tests (non notés, nommés cli_<programme>_...) de la ligne de commande
- * de `program` : voir tests/lib/ligne_de_commande.c pour `form`. */
-void td6_add_cli_tests(Suite *s, const char *program, const char *form);
+/* TD6_CLI_TESTS(programme, forme) : à l'endroit où elle est écrite, les
+ * tests (non notés, nommés cli_<programme>_...) de la ligne de commande de
+ * `programme` ; voir tests/lib/ligne_de_commande.c pour `forme`. */
+#define TD6_CLI_TESTS(program, form) TD6_CLI_TESTS_AT(program, form, __LINE__)
+#define TD6_CLI_TESTS_AT(program, form, line) TD6_CLI_TESTS_FN(program, form, line)
+#define TD6_CLI_TESTS_FN(program, form, line)                                            \
+    __attribute__((constructor)) static void td6_declare_cli_##line(void)               \
+    {                                                                                  \
+        td6_declare_cli_tests(program, form, __FILE__, __LINE__);                       \
+    }                                                                                  \
+    extern int td6_declared_cli_##line /* pour le point-virgule qui suit */
 
-/* Fourni par chaque suite : y appeler td6_add pour chaque test. */
-void td6_register(Suite *s);
+/* Appelées par ces deux macros (pas directement). */
+void td6_declare_test(const char *name, td6_test_fn fn, const char *description,
+                      int timeout_s, const char *file, int line);
+void td6_declare_cli_tests(const char *program, const char *form, const char *file, int line);
 
 /* Délai réel pour `seconds` une fois appliqué $CK_TIMEOUT_MULTIPLIER. */
 double td6_scaled(double seconds);
