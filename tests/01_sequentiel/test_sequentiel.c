@@ -29,21 +29,6 @@ static void check_read_line(const char *line, size_t index, long bytes, const ch
                   index + 1, expected, line != NULL ? line : "(rien)");
 }
 
-/* La dernière ligne doit être « Downloaded <n> in <s> seconds ». */
-static void check_summary(const char *line, size_t count)
-{
-    size_t n = 0;
-    double seconds = -1;
-    char tail[16] = "";
-
-    ck_assert_msg(line != NULL && sscanf(line, "Downloaded %zu in %lf %15s", &n, &seconds,
-                                         tail) == 3 && strcmp(tail, "seconds") == 0,
-                  "Dernière ligne attendue : « Downloaded %zu in <durée> seconds », lue : « %s ».",
-                  count, line != NULL ? line : "(rien)");
-    ck_assert_msg(n == count && seconds >= 0,
-                  "« Downloaded » annonce %zu pages (attendu %zu) en %g s.", n, count, seconds);
-}
-
 TD6_TEST(tout_est_lu, 40, "les 160 pages du cours sont lues, dans l'ordre, avec la bonne taille")
 {
     td6_server_start(LATENCY_MS);
@@ -61,7 +46,7 @@ TD6_TEST(tout_est_lu, 40, "les 160 pages du cours sont lues, dans l'ordre, avec 
                   N_SITES, N_SITES + 1, n);
     for (size_t i = 0; i < N_SITES; i++)
         check_read_line(lines[i], i, i % 2 == 0 ? 10782 : 277, i % 2 == 0 ? jython : dice);
-    check_summary(lines[N_SITES], N_SITES);
+    td6_check_downloaded(lines[N_SITES], N_SITES);
     ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
                   r.status);
     td6_lines_free(lines, n);
@@ -111,7 +96,7 @@ TD6_TEST(arguments, 40, "les URL données en arguments remplacent la liste du co
     check_read_line(lines[0], 0, 277, urls[0]);
     check_read_line(lines[1], 1, 10782, urls[1]);
     check_read_line(lines[2], 2, 277, urls[2]);
-    check_summary(lines[3], 3);
+    td6_check_downloaded(lines[3], 3);
     td6_lines_free(lines, n);
     td6_result_free(&r);
 }
@@ -139,7 +124,7 @@ TD6_TEST(url_en_echec, 40,
                   "échec ne doit ni s'afficher comme lue, ni arrêter les suivantes.", n);
     check_read_line(lines[0], 0, 10782, ok1);
     check_read_line(lines[1], 1, 277, ok2);
-    check_summary(lines[2], 5);
+    td6_check_downloaded(lines[2], 5);
     ck_assert_msg(strstr(r.err, missing) && strstr(r.err, refused) && strstr(r.err, broken),
                   "Chaque URL en échec doit être nommée dans un message sur stderr. "
                   "stderr : « %.300s »", r.err);

@@ -34,6 +34,22 @@ static void server_path(char *url, size_t size, const char *path)
     snprintf(url, size, "%s%s", td6_server_url(), path);
 }
 
+/* Une page du serveur local que le programme doit lire : son URL et la
+ * ligne « Read » qu'elle doit donner. */
+typedef struct {
+    char url[160];
+    char read[512];
+} expected_page;
+
+/* Remplit `page` pour `path` (/jython ou /dice) ; renvoie sa ligne « Read ». */
+static char *expect_page(expected_page *page, const char *path)
+{
+    server_path(page->url, sizeof page->url, path);
+    snprintf(page->read, sizeof page->read, "Read %d from %s",
+             strcmp(path, "/jython") == 0 ? JYTHON_BYTES : DICE_BYTES, page->url);
+    return page->read;
+}
+
 /* Lignes « Read » attendues pour `n` URL alternant /jython et /dice, comme
  * la liste du cours. Tableau de chaînes allouées, à libérer avec
  * free_expected. */
@@ -75,9 +91,6 @@ static void free_expected(char **exp, size_t n)
  * autre ligne ne doit être un « Downloaded ». */
 static void check_summary(char **lines, size_t n, size_t count)
 {
-    size_t got = 0;
-    double seconds = -1;
-    char tail[16] = "";
     const char *last = n > 0 ? lines[n - 1] : NULL;
 
     for (size_t i = 0; i + 1 < n; i++)
@@ -86,12 +99,7 @@ static void check_summary(char **lines, size_t n, size_t count)
                       "dernière ligne. S'il sort avant des « Read », le thread principal ne "
                       "les a pas attendus : appelez pthread_join sur CHAQUE thread avant de "
                       "l'afficher.", lines[i], i + 1, n);
-    ck_assert_msg(last != NULL && sscanf(last, "Downloaded %zu in %lf %15s", &got, &seconds,
-                                         tail) == 3 && strcmp(tail, "seconds") == 0,
-                  "Dernière ligne attendue : « Downloaded %zu in <durée> seconds », lue : « %s ».",
-                  count, last != NULL ? last : "(rien)");
-    ck_assert_msg(got == count && seconds >= 0,
-                  "« Downloaded » annonce %zu pages (attendu %zu) en %g s.", got, count, seconds);
+    td6_check_downloaded(last, count);
 }
 
 /* Les lignes 0..n-2 de la sortie doivent être exactement les lignes `exp`
@@ -300,20 +308,14 @@ TD6_TEST(trois_threads, 60, "avec -w 3 : 3 téléchargements simultanés et 3 co
 
 TD6_TEST(arguments, 30, "les URL données en arguments (après -w) remplacent la liste du cours")
 {
-    char urls[3][160];
+    expected_page pages[3];
     char *exp[3];
-    char lines_exp[3][512];
 
     td6_server_start(FAST_MS);
-    server_path(urls[0], sizeof urls[0], "/dice");
-    server_path(urls[1], sizeof urls[1], "/jython");
-    server_path(urls[2], sizeof urls[2], "/dice");
-    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", DICE_BYTES, urls[0]);
-    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", JYTHON_BYTES, urls[1]);
-    snprintf(lines_exp[2], sizeof lines_exp[2], "Read %d from %s", DICE_BYTES, urls[2]);
-    for (int i = 0; i < 3; i++)
-        exp[i] = lines_exp[i];
-    const char *args[] = { "-w", "2", urls[0], urls[1], urls[2], NULL };
+    exp[0] = expect_page(&pages[0], "/dice");
+    exp[1] = expect_page(&pages[1], "/jython");
+    exp[2] = expect_page(&pages[2], "/dice");
+    const char *args[] = { "-w", "2", pages[0].url, pages[1].url, pages[2].url, NULL };
     td6_result r = td6_run(PROG, args, NULL, 20);
     td6_require_finished(&r, PROG);
 
@@ -328,18 +330,13 @@ TD6_TEST(arguments, 30, "les URL données en arguments (après -w) remplacent la
 TD6_TEST(plus_de_threads_que_d_url, 30,
          "-w 200 pour 2 URL : chaque URL lue une fois, les threads sans travail s'arrêtent")
 {
-    char jython[160], dice[160];
+    expected_page jython, dice;
     char *exp[2];
-    char lines_exp[2][512];
 
     td6_server_start(FAST_MS);
-    server_path(jython, sizeof jython, "/jython");
-    server_path(dice, sizeof dice, "/dice");
-    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", JYTHON_BYTES, jython);
-    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", DICE_BYTES, dice);
-    exp[0] = lines_exp[0];
-    exp[1] = lines_exp[1];
-    const char *args[] = { "-w", "200", jython, dice, NULL };
+    exp[0] = expect_page(&jython, "/jython");
+    exp[1] = expect_page(&dice, "/dice");
+    const char *args[] = { "-w", "200", jython.url, dice.url, NULL };
     td6_result r = td6_run(PROG, args, NULL, 20);
     td6_require_finished(&r, PROG);
 
@@ -355,21 +352,17 @@ TD6_TEST(plus_de_threads_que_d_url, 30,
 TD6_TEST(url_en_echec, 30,
          "une URL en échec (404, 500, refus) est signalée et les autres continuent")
 {
-    char ok1[160], missing[160], broken[160], ok2[160];
+    char missing[160], broken[160];
     const char *refused = "http://127.0.0.1:1/dice";
+    expected_page ok1, ok2;
     char *exp[2];
-    char lines_exp[2][512];
 
     td6_server_start(FAST_MS);
-    server_path(ok1, sizeof ok1, "/jython");
+    exp[0] = expect_page(&ok1, "/jython");
     server_path(missing, sizeof missing, "/page-inexistante");
     server_path(broken, sizeof broken, "/xkcd/9003/info.0.json");
-    server_path(ok2, sizeof ok2, "/dice");
-    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", JYTHON_BYTES, ok1);
-    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", DICE_BYTES, ok2);
-    exp[0] = lines_exp[0];
-    exp[1] = lines_exp[1];
-    const char *args[] = { "-w", "3", ok1, missing, refused, broken, ok2, NULL };
+    exp[1] = expect_page(&ok2, "/dice");
+    const char *args[] = { "-w", "3", ok1.url, missing, refused, broken, ok2.url, NULL };
     td6_result r = td6_run(PROG, args, NULL, 20);
     td6_require_finished(&r, PROG);
 
@@ -389,19 +382,15 @@ TD6_TEST(delai_depasse, 20,
          "un serveur muet fait échouer l'URL au bout du délai, les autres threads "
          "continuent")
 {
-    char slow[160], urls[3][160];
+    char slow[160];
+    expected_page pages[3];
     char *exp[3];
-    char lines_exp[3][512];
 
     td6_server_start(FAST_MS);
     server_path(slow, sizeof slow, "/xkcd/9005/info.0.json");
-    for (int i = 0; i < 3; i++) {
-        server_path(urls[i], sizeof urls[i], i == 1 ? "/jython" : "/dice");
-        snprintf(lines_exp[i], sizeof lines_exp[i], "Read %d from %s",
-                 i == 1 ? JYTHON_BYTES : DICE_BYTES, urls[i]);
-        exp[i] = lines_exp[i];
-    }
-    const char *args[] = { "-w", "2", slow, urls[0], urls[1], urls[2], NULL };
+    for (int i = 0; i < 3; i++)
+        exp[i] = expect_page(&pages[i], i == 1 ? "/jython" : "/dice");
+    const char *args[] = { "-w", "2", slow, pages[0].url, pages[1].url, pages[2].url, NULL };
     td6_result r = td6_run_with_silent_server(PROG, args, slow,
                                               "sur la poignée de CHAQUE thread");
     check_output(&r, exp, 3, 4);

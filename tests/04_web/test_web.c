@@ -435,33 +435,40 @@ static td6_stats serve_together(td6_process *p, const char *prog, int clients,
 
 /* ---- Les pages, quand tout va bien ------------------------------------- */
 
+/* Lance `prog` (le serveur local est déjà démarré) et lui demande `path`,
+ * seul client : la page doit montrer `images` bandes. Renvoie ce que l'API
+ * a vu ; le programme tourne encore (*p). */
+static td6_stats one_page(td6_process *p, const char *prog, const char *path, size_t images)
+{
+    *p = start_prog(prog, NULL, NULL);
+    td6_http h = td6_get(page_url(p, path), 5);
+
+    check_comic_page(&h, prog, path, images);
+    td6_http_free(&h);
+    return td6_server_stats();
+}
+
 TD6_TEST(hello_une_image, 20, "hello /comic : une image, celle que l'API a donnée")
 {
-    td6_server_start(2);
-    td6_process p = start_prog("hello", NULL, NULL);
-    td6_http h = td6_get(page_url(&p, "/comic"), 5);
+    td6_process p;
 
-    check_comic_page(&h, "hello", "/comic", 1);
-    td6_stats st = td6_server_stats();
+    td6_server_start(2);
+    td6_stats st = one_page(&p, "hello", "/comic", 1);
     ck_assert_msg(st.xkcd == 1, "hello /comic : l'API doit être appelée une fois, elle l'a été "
                   "%ld fois. L'adresse lue est $XKCD_API/<n>/info.0.json.", st.xkcd);
-    td6_http_free(&h);
     finish(&p, "hello");
 }
 
 TD6_TEST(hello_cinq_en_serie, 20, "hello /comic2 : cinq images, cherchées l'une après l'autre")
 {
-    td6_server_start(20);
-    td6_process p = start_prog("hello", NULL, NULL);
-    td6_http h = td6_get(page_url(&p, "/comic2"), 5);
+    td6_process p;
 
-    check_comic_page(&h, "hello", "/comic2", 5);
-    td6_stats st = td6_server_stats();
+    td6_server_start(20);
+    td6_stats st = one_page(&p, "hello", "/comic2", 5);
     ck_assert_msg(st.xkcd == 5, "hello /comic2 : cinq appels à l'API attendus, %ld vus.",
                   st.xkcd);
     ck_assert_msg(st.peak == 1, "hello /comic2 est la version lente du cours : une bande "
                   "APRÈS l'autre. L'API a pourtant vu %ld requêtes en même temps.", st.peak);
-    td6_http_free(&h);
     finish(&p, "hello");
 }
 
@@ -484,19 +491,19 @@ TD6_TEST(hello_plusieurs_clients, 20,
         check_comic_page(&replies[i], "hello", "/comic (4 clients à la fois)", 1);
         td6_http_free(&replies[i]);
     }
-    td6_stats st = td6_server_stats();
-    ck_assert_msg(st.peak >= 2,
+    long peak = td6_server_stats().peak;
+    ck_assert_msg(peak >= 2,
                   "4 clients ont demandé /comic en même temps, mais l'API n'a jamais vu plus "
                   "d'une requête à la fois : votre serveur sert un client APRÈS l'autre. Le "
                   "gestionnaire bloque pendant curl_easy_perform ; avec le seul thread interne "
                   "de libmicrohttpd, tous les clients attendent derrière lui. Donnez un thread "
                   "à chaque connexion (MHD_USE_THREAD_PER_CONNECTION).");
-    ck_assert_msg(st.peak == CLIENTS,
+    ck_assert_msg(peak == CLIENTS,
                   "4 clients ont demandé /comic en même temps ; l'API a vu au plus %ld de leurs "
                   "appels à la fois, 4 attendus : les clients en trop attendent qu'un thread "
                   "se libère. Un pool de threads de taille fixe (MHD_OPTION_THREAD_POOL_SIZE) "
                   "ne sert que ce nombre de clients bloqués à la fois ; un thread par "
-                  "connexion (MHD_USE_THREAD_PER_CONNECTION) les sert tous.", st.peak);
+                  "connexion (MHD_USE_THREAD_PER_CONNECTION) les sert tous.", peak);
     finish(&p, "hello");
 }
 
@@ -504,12 +511,10 @@ TD6_TEST(hello2_cinq_en_parallele, 20, "hello2 /comic : cinq images, cherchées 
 {
     /* Rendez-vous à 5 : les cinq appels lancés ensemble sont en vol
      * ensemble à coup sûr, quelle que soit la charge de la machine. */
-    td6_server_start_rendezvous(200, 5);
-    td6_process p = start_prog("hello2", NULL, NULL);
-    td6_http h = td6_get(page_url(&p, "/comic"), 5);
+    td6_process p;
 
-    check_comic_page(&h, "hello2", "/comic", 5);
-    td6_stats st = td6_server_stats();
+    td6_server_start_rendezvous(200, 5);
+    td6_stats st = one_page(&p, "hello2", "/comic", 5);
     ck_assert_msg(st.xkcd == 5, "hello2 /comic : cinq appels à l'API attendus, %ld vus.",
                   st.xkcd);
     ck_assert_msg(st.peak == 5,
@@ -517,8 +522,7 @@ TD6_TEST(hello2_cinq_en_parallele, 20, "hello2 /comic : cinq images, cherchées 
                   "l'API aurait dû en voir 5 en même temps, elle en a vu au plus %ld. "
                   "Ajoutez les cinq poignées à la multi-poignée AVANT de faire avancer les "
                   "transferts (curl_multi_perform / curl_multi_poll), pas une par une.", st.peak);
-    td6_http_free(&h);
-    h = td6_get(page_url(&p, "/comic2"), 5);
+    td6_http h = td6_get(page_url(&p, "/comic2"), 5);
     check_comic_page(&h, "hello2", "/comic2", 5);
     td6_http_free(&h);
     finish(&p, "hello2");
@@ -742,19 +746,54 @@ TD6_TEST(asan_evenementiel, 60,
 
 /* ---- API en panne --------------------------------------------------- */
 
-/* Pour chaque programme : l'API `path` est en panne ; deux requêtes /comic
+/* Une panne de l'API : où la trouver (`api` : un chemin du serveur local,
+ * qui joue la panne, ou une URL), une variable d'environnement en plus pour
+ * le programme (ou NULL), ce que dit l'échec et où regarder. */
+typedef struct {
+    const char *api, *extra, *what, *hint;
+} api_failure;
+
+static const api_failure API_REFUSED = {
+    "http://127.0.0.1:1/xkcd", NULL, "API injoignable (connexion refusée)",
+    "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) tout de suite : l'erreur "
+    "vient du serveur d'en face, pas du vôtre. Ne réessayez pas sans fin : le client "
+    "attendrait pour toujours."
+};
+static const api_failure API_SILENT = {
+    "/xkcd-lent", "TD6_TIMEOUT_MS=300", "API qui ne répond pas (délai 300 ms)",
+    "Sans délai, le client attend aussi longtemps que l'API. Réglez CURLOPT_TIMEOUT_MS à "
+    "td6_timeout_ms() ($TD6_TIMEOUT_MS), puis répondez 502."
+};
+static const api_failure API_500 = {
+    "/xkcd-500", NULL, "API qui répond 500",
+    "Un statut >= 400 de l'API est une panne, même si son corps a l'air d'une bande (celui "
+    "de /xkcd-500 en est une) : lisez le statut avec "
+    "curl_easy_getinfo(CURLINFO_RESPONSE_CODE) et répondez 502."
+};
+static const api_failure API_BAD_JSON = {
+    "/xkcd-invalide", NULL, "API qui renvoie du JSON invalide",
+    "json_loadb renvoie NULL sur un JSON invalide : vérifiez-le avant de chercher « img », "
+    "et répondez 502 au lieu de planter."
+};
+static const api_failure API_NO_IMG = {
+    "/xkcd-sans-img", NULL, "JSON sans champ « img »",
+    "json_object_get renvoie NULL si le champ manque : vérifiez avec json_is_string, et "
+    "répondez 502."
+};
+
+/* Pour chaque programme : l'API est en panne (`f`) ; deux requêtes /comic
  * doivent recevoir 502, et le serveur doit rester debout. */
-static void check_api_failure(const char *path, const char *extra, const char *what,
-                              const char *hint)
+static void check_api_failure(const api_failure *f)
 {
     td6_server_start(2);
     for (int i = 0; i < N_PROGS; i++) {
-        td6_process p = start_prog(PROGS[i], path[0] == '/' ? faulty_api(path) : path, extra);
+        td6_process p = start_prog(PROGS[i], f->api[0] == '/' ? faulty_api(f->api) : f->api,
+                                   f->extra);
 
         for (int k = 0; k < 2; k++) {
             td6_http h = td6_get(page_url(&p, "/comic"), 5);
 
-            check_error_page(&h, PROGS[i], what, 502, hint);
+            check_error_page(&h, PROGS[i], f->what, 502, f->hint);
             td6_http_free(&h);
         }
         finish(&p, PROGS[i]);
@@ -763,39 +802,27 @@ static void check_api_failure(const char *path, const char *extra, const char *w
 
 TD6_TEST(api_refusee, 40, "API injoignable : 502, et le serveur continue")
 {
-    check_api_failure("http://127.0.0.1:1/xkcd", NULL, "API injoignable (connexion refusée)",
-                      "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) tout de "
-                      "suite : l'erreur vient du serveur d'en face, pas du vôtre. Ne "
-                      "réessayez pas sans fin : le client attendrait pour toujours.");
+    check_api_failure(&API_REFUSED);
 }
 
 TD6_TEST(api_muette, 40, "API muette : 502 au bout du délai, et le serveur continue")
 {
-    check_api_failure("/xkcd-lent", "TD6_TIMEOUT_MS=300", "API qui ne répond pas (délai 300 ms)",
-                      "Sans délai, le client attend aussi longtemps que l'API. Réglez "
-                      "CURLOPT_TIMEOUT_MS à td6_timeout_ms() ($TD6_TIMEOUT_MS), puis répondez 502.");
+    check_api_failure(&API_SILENT);
 }
 
 TD6_TEST(api_500, 40, "API qui répond 500 : 502, et le serveur continue")
 {
-    check_api_failure("/xkcd-500", NULL, "API qui répond 500",
-                      "Un statut >= 400 de l'API est une panne, même si son corps a l'air "
-                      "d'une bande (celui de /xkcd-500 en est une) : lisez le statut avec "
-                      "curl_easy_getinfo(CURLINFO_RESPONSE_CODE) et répondez 502.");
+    check_api_failure(&API_500);
 }
 
 TD6_TEST(json_invalide, 40, "JSON invalide : 502, sans planter")
 {
-    check_api_failure("/xkcd-invalide", NULL, "API qui renvoie du JSON invalide",
-                      "json_loadb renvoie NULL sur un JSON invalide : vérifiez-le avant de "
-                      "chercher « img », et répondez 502 au lieu de planter.");
+    check_api_failure(&API_BAD_JSON);
 }
 
 TD6_TEST(json_sans_img, 40, "JSON sans « img » : 502, sans planter")
 {
-    check_api_failure("/xkcd-sans-img", NULL, "JSON sans champ « img »",
-                      "json_object_get renvoie NULL si le champ manque : vérifiez avec "
-                      "json_is_string, et répondez 502.");
+    check_api_failure(&API_NO_IMG);
 }
 
 TD6_TEST(img_echappee, 40, "un « img » plein de \" < > & ' est échappé dans la page")

@@ -110,21 +110,17 @@ static void check_output(const char *prog, const td6_result *r, const long *numb
 {
     char **lines;
     size_t n = td6_lines(r->out, &lines);
-    char expected[96], value[48];
-    double seconds = -1;
-    char tail[16] = "";
+    char expected[96];
 
     ck_assert_msg(n == count + 1,
                   "%s : %zu lignes attendues (une « cpu_bound(N) = somme » par nombre, puis "
                   "« Duration <s> seconds »), %zu lues. Sortie : « %.400s »%s%s", prog,
                   count + 1, n, r->out, *hint ? "\n" : "", hint);
     for (size_t i = 0; i < count; i++) {
-        unsigned __int128 sum = td6_sum_squares(numbers[i]);
+        unsigned __int128 sum = td6_cpu_bound_line(numbers[i], expected, sizeof expected);
         bool beyond_64 = (sum >> 64) != 0;
         long seen_n = -1;
 
-        snprintf(expected, sizeof expected, "cpu_bound(%ld) = %s", numbers[i],
-                 td6_u128_text(sum, value));
         if (strcmp(lines[i], expected) == 0)
             continue;
         /* D'abord le N de la ligne : une ligne pour un autre nombre est une
@@ -160,8 +156,7 @@ static void check_output(const char *prog, const td6_result *r, const long *numb
                            "i = 3 037 000 500."
                          : hint);
     }
-    ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
-                  strcmp(tail, "seconds") == 0 && seconds >= 0,
+    ck_assert_msg(td6_duration_line(lines[count]),
                   "%s : dernière ligne attendue « Duration <secondes> seconds », lue « %s ».",
                   prog, lines[count]);
     td6_lines_free(lines, n);
@@ -233,6 +228,22 @@ static void check_trace_items(const char *prog, const trace_line *t, size_t n,
     }
 }
 
+/* Lance `prog -j jobs` sur SPREAD avec la trace ; vérifie sa sortie, et
+ * que la trace compte un calcul par nombre. Les lignes de la trace vont
+ * dans t (64 au plus), leur nombre dans *n. Renvoie le résultat (fini, à
+ * libérer). */
+static td6_result run_spread_traced(const char *prog, int jobs, trace_line *t, size_t *n)
+{
+    const char *env[] = { td6_new_trace(), NULL };
+    td6_result r = run_numbers(prog, jobs, SPREAD, N_SPREAD, env, 30);
+
+    td6_require_finished(&r, prog);
+    check_output(prog, &r, SPREAD, N_SPREAD, "");
+    *n = read_trace(t, 64);
+    check_trace_items(prog, t, *n, SPREAD, N_SPREAD);
+    return r;
+}
+
 /* ---- Processus laissés derrière ---------------------------------------- */
 
 /* ---- Résultats exacts -------------------------------------------------- */
@@ -296,16 +307,11 @@ TD6_TEST(threads_ordre_entree, 40,
  * (différents de celui du programme) dans *workers. */
 static void traced_processes(int jobs, size_t *workers, size_t *in_parent)
 {
-    const char *env[] = { td6_new_trace(), NULL };
-    td6_result r = run_numbers(PROC, jobs, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     long pids[64];
     size_t n, k = 0;
+    td6_result r = run_spread_traced(PROC, jobs, t, &n);
 
-    td6_require_finished(&r, PROC);
-    check_output(PROC, &r, SPREAD, N_SPREAD, "");
-    n = read_trace(t, 64);
-    check_trace_items(PROC, t, n, SPREAD, N_SPREAD);
     *in_parent = 0;
     for (size_t i = 0; i < n; i++) {
         if (t[i].pid == (long)r.pid)
@@ -360,16 +366,11 @@ TD6_TEST(multiproc_ouvriers_par_defaut, 40, "multiproc sans -j : un ouvrier par 
 TD6_TEST(threads_plusieurs_threads, 40,
          "cpu_threads -j 2 : deux threads calculent, dans un seul processus")
 {
-    const char *env[] = { td6_new_trace(), NULL };
-    td6_result r = run_numbers(THREADS, 2, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     long tids[64];
     size_t n, other_pid = 0;
+    td6_result r = run_spread_traced(THREADS, 2, t, &n);
 
-    td6_require_finished(&r, THREADS);
-    check_output(THREADS, &r, SPREAD, N_SPREAD, "");
-    n = read_trace(t, 64);
-    check_trace_items(THREADS, t, n, SPREAD, N_SPREAD);
     for (size_t i = 0; i < n; i++) {
         other_pid += (t[i].pid != (long)r.pid);
         tids[i] = t[i].tid;
@@ -409,15 +410,10 @@ static size_t overlapping_pairs(const trace_line *t, size_t n)
 
 static void overlap_for(const char *prog, const char *cause)
 {
-    const char *env[] = { td6_new_trace(), NULL };
-    td6_result r = run_numbers(prog, 2, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     size_t n;
+    td6_result r = run_spread_traced(prog, 2, t, &n);
 
-    td6_require_finished(&r, prog);
-    check_output(prog, &r, SPREAD, N_SPREAD, "");
-    n = read_trace(t, 64);
-    check_trace_items(prog, t, n, SPREAD, N_SPREAD);
     ck_assert_msg(overlapping_pairs(t, n) > 0,
                   "%s -j 2 : dans la trace, aucun calcul n'a commencé avant que le précédent "
                   "ne finisse : les %zu calculs ont été faits l'un après l'autre, jamais deux "

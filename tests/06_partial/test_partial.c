@@ -92,8 +92,7 @@ static void check_output(const td6_result *r, const long *numbers, size_t count,
 {
     char **lines;
     size_t n = td6_lines(r->out, &lines);
-    char want[128], digits[48], tail[16] = "";
-    double seconds = -1;
+    char want[128], digits[48];
 
     ck_assert_msg(r->status == 0, "%s : code de sortie 0 attendu, lu %d. stderr : « %.300s »",
                   what, r->status, r->err);
@@ -117,8 +116,7 @@ static void check_output(const td6_result *r, const long *numbers, size_t count,
         ck_abort_msg("%s, ligne %zu : attendu « %s », lu « %s ». %s", what, i + 1, want,
                      lines[i], diagnose(seen, numbers[i], k, i));
     }
-    ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
-                  strcmp(tail, "seconds") == 0 && seconds >= 0,
+    ck_assert_msg(td6_duration_line(lines[count]),
                   "%s : dernière ligne attendue « Duration <durée> seconds », lue « %s ».",
                   what, lines[count]);
     td6_lines_free(lines, n);
@@ -198,6 +196,23 @@ static void trace_read(trace *t)
     unlink(t->path);
 }
 
+/* Comme run_and_check, la trace `t` dans l'environnement de partial, puis
+ * lue. Renvoie le résultat (à libérer) : son pid est celui du processus
+ * principal. */
+static td6_result run_traced(const char *const *opts, const long *numbers, size_t count, long k,
+                             const char *what, trace *t)
+{
+    char texts[MAX_ITEMS][24];
+
+    trace_init(t);
+    const char *env[] = { t->env, NULL };
+    td6_result r = run(make_args(opts, numbers, count, texts), env);
+
+    check_output(&r, numbers, count, k, what);
+    trace_read(t);
+    return r;
+}
+
 /* Nombre de PID différents dans la trace. */
 static size_t trace_distinct_pids(const trace *t)
 {
@@ -272,15 +287,9 @@ TD6_TEST(plusieurs_processus, 60, "-j 2 : deux travailleurs (deux PID), pas le p
     static const long numbers[] = { 2000000, 2000001, 2000002, 2000003,
                                     2000004, 2000005, 2000006, 2000007 };
     const char *opts[] = { "-j", "2", "-k", "1", NULL };
-    char texts[MAX_ITEMS][24];
     trace t;
+    td6_result r = run_traced(opts, numbers, 8, 1, "partial -j 2 -k 1 (8 nombres)", &t);
 
-    trace_init(&t);
-    const char *env[] = { t.env, NULL };
-    td6_result r = run(make_args(opts, numbers, 8, texts), env);
-
-    check_output(&r, numbers, 8, 1, "partial -j 2 -k 1 (8 nombres)");
-    trace_read(&t);
     ck_assert_msg(t.n == 8, "La trace ($TD6_TRACE) devrait avoir une ligne « calcul » par "
                   "nombre, soit 8 ; elle en a %zu. Chaque élément est-il calculé une seule "
                   "fois, par un travailleur ?", t.n);
@@ -303,17 +312,12 @@ TD6_TEST(repartition_dynamique, 60,
     static const long numbers[] = { 100000000, 1000, 1001, 1002, 1003,
                                     1004, 1005, 1006, 1007, 1008 };
     const char *opts[] = { "-j", "2", "-k", "2", NULL };
-    char texts[MAX_ITEMS][24];
     size_t big_pid_items = 0;
     long big_pid = -1;
     trace t;
+    td6_result r = run_traced(opts, numbers, 10, 2, "partial -j 2 -k 2 100000000 1000 ... 1008",
+                              &t);
 
-    trace_init(&t);
-    const char *env[] = { t.env, NULL };
-    td6_result r = run(make_args(opts, numbers, 10, texts), env);
-
-    check_output(&r, numbers, 10, 2, "partial -j 2 -k 2 100000000 1000 ... 1008");
-    trace_read(&t);
     for (size_t i = 0; i < t.n; i++)
         if (strstr(t.tasks[i], "100000000") != NULL)
             big_pid = t.pids[i];
@@ -355,15 +359,9 @@ TD6_TEST(spawn_processus, 60, "--spawn : les calculs sont faits par des programm
 {
     static const long numbers[] = { 1000000, 1000001, 1000002, 1000003, 1000004, 1000005 };
     const char *opts[] = { "-j", "2", "-k", "4", "--spawn", NULL };
-    char texts[MAX_ITEMS][24];
     trace t;
+    td6_result r = run_traced(opts, numbers, 6, 4, "partial --spawn -j 2 -k 4 (6 nombres)", &t);
 
-    trace_init(&t);
-    const char *env[] = { t.env, NULL };
-    td6_result r = run(make_args(opts, numbers, 6, texts), env);
-
-    check_output(&r, numbers, 6, 4, "partial --spawn -j 2 -k 4 (6 nombres)");
-    trace_read(&t);
     ck_assert_msg(t.n == 6, "En mode --spawn, la trace devrait avoir une ligne « calcul » par "
                   "nombre (6), écrite par les travailleurs ; elle en a %zu.", t.n);
     for (size_t i = 0; i < t.n; i++)
@@ -423,7 +421,7 @@ TD6_TEST(lambda_avec_spawn, 60,
     td6_result_free(&r);
 }
 
-/* -k est propre à partial : les tests cli_* communs (td6_add_cli_tests) ne
+/* -k est propre à partial : les tests cli_* communs (TD6_CLI_TESTS) ne
  * le connaissent pas. Code donné (options.c) : non noté, comme eux. */
 TD6_TEST(cli_partial_k_invalide, 30,
          "-k hors de 0 à 1 000 000 000 ou pas un entier : message et code 2")

@@ -207,8 +207,6 @@ static void check_output(const char *prog, int ranks, const td6_result *r,
     char **lines;
     size_t n = td6_lines(r->out, &lines);
     char expected[96], value[48];
-    double seconds = -1;
-    char tail[16] = "";
 
     ck_assert_msg(n == count + 1,
                   "mpiexec -n %d %s : %zu lignes attendues (une « cpu_bound(N) = somme » par "
@@ -218,13 +216,10 @@ static void check_output(const char *prog, int ranks, const td6_result *r,
                                   "le faire (if (rank == 0))." : "",
                   n < count + 1 ? " — le rang 0 a-t-il reçu tous les résultats ?" : "");
     for (size_t i = 0; i < count; i++) {
-        unsigned __int128 sum = td6_sum_squares(numbers[i]);
+        unsigned __int128 sum = td6_cpu_bound_line(numbers[i], expected, sizeof expected);
         bool beyond_64 = (sum >> 64) != 0;
-
         char zero[96], low[96];
 
-        snprintf(expected, sizeof expected, "cpu_bound(%ld) = %s", numbers[i],
-                 td6_u128_text(sum, value));
         snprintf(zero, sizeof zero, "cpu_bound(%ld) = 0", numbers[i]);
         snprintf(low, sizeof low, "cpu_bound(%ld) = %s", numbers[i],
                  td6_u128_text((uint64_t)sum, value));
@@ -241,8 +236,7 @@ static void check_output(const char *prog, int ranks, const td6_result *r,
                             "recollez-les chez le rang 0."
                           : hint);
     }
-    ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
-                  strcmp(tail, "seconds") == 0 && seconds >= 0,
+    ck_assert_msg(td6_duration_line(lines[count]),
                   "mpiexec -n %d %s : dernière ligne attendue « Duration <secondes> "
                   "seconds », lue « %s ».", ranks, prog, lines[count]);
     td6_lines_free(lines, n);
