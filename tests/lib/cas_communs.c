@@ -2,8 +2,8 @@
  * cas_communs.c — deux cas que jugent de la même façon tous les programmes
  * qui téléchargent (chapitres 01 à 03) : un serveur muet (le délai), et pas
  * de serveur du tout ; et la ligne « Downloaded » des chapitres 01 et 02.
- * Chaque suite y ajoute ce qui est propre à son
- * programme (l'ordre des lignes, le nombre d'échecs signalés...).
+ * Chaque suite y ajoute ce qui est propre à son programme (l'ordre des
+ * lignes, le nombre d'échecs signalés...).
  */
 #include "interne.h"
 
