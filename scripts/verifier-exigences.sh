@@ -14,7 +14,7 @@
 # (plusieurs tests ou mutants par case, chacun entre accents graves). On
 # exige, pour chaque ligne :
 #   1. au moins un test et au moins un mutant ;
-#   2. chaque test existe dans la suite (td6_add(s, "nom", ...)) ;
+#   2. chaque test existe dans la suite (TD6_TEST(nom, ...)) ;
 #   3. chaque mutant existe (tests/mutants/NN_nom/<nom>.patch ou .c) ;
 #   4. chaque test de la ligne est nommé par « @echoue <test> » dans un des
 #      mutants de la ligne : le mutant prouve bien CE test.
@@ -34,7 +34,7 @@ for exo in "$@"; do
         bad "$exo : pas de tableau des exigences ($table)"
         continue
     fi
-    suite_tests=$(sed -n 's/.*td6_add(s, "\([a-z0-9_]*\)".*/\1/p' tests/"$exo"/*.c | sort -u)
+    suite_tests=$(sed -n 's/^TD6_TEST(\([a-z0-9_]*\),.*/\1/p' tests/"$exo"/*.c | sort -u)
     in_table=""
     rows=0
     # Les lignes du tableau : « | ... | ... | ... | », sauf l'en-tête et le
@@ -63,7 +63,7 @@ for exo in "$@"; do
         for t in $tests; do
             in_table="$in_table $t"
             if ! echo "$suite_tests" | grep -qx "$t"; then
-                bad "$exo : « $req » : le test $t n'existe pas dans tests/$exo/ (td6_add)"
+                bad "$exo : « $req » : le test $t n'existe pas dans tests/$exo/ (TD6_TEST)"
                 continue
             fi
             [ -n "$files" ] || continue

@@ -66,7 +66,7 @@ for exo in "${exos[@]}"; do
         TD6_LIST=1 "$suite" 2>/dev/null | cut -f1
     else
         cat tests/"$exo"/*.c 2>/dev/null | tr '\n' ' ' |
-            grep -oE 'td6_add\(\s*s\s*,\s*"[A-Za-z0-9_]+"' | sed -E 's/.*"([A-Za-z0-9_]+)"/\1/'
+            grep -oE 'TD6_TEST\(\s*[A-Za-z0-9_]+\s*,' | sed -E 's/TD6_TEST\(\s*([A-Za-z0-9_]+).*/\1/'
     fi | grep -v '^cli_' | sed "s/^/$exo	/" >>"$travail/tests"
     sans_commentaires solutions/"$exo"/*.c solutions/"$exo"/*.h 2>/dev/null | appels |
         sed "s/^/$exo	/" >>"$travail/appels"

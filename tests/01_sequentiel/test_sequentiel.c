@@ -29,22 +29,7 @@ static void check_read_line(const char *line, size_t index, long bytes, const ch
                   index + 1, expected, line != NULL ? line : "(rien)");
 }
 
-/* La dernière ligne doit être « Downloaded <n> in <s> seconds ». */
-static void check_summary(const char *line, size_t count)
-{
-    size_t n = 0;
-    double seconds = -1;
-    char tail[16] = "";
-
-    ck_assert_msg(line != NULL && sscanf(line, "Downloaded %zu in %lf %15s", &n, &seconds,
-                                         tail) == 3 && strcmp(tail, "seconds") == 0,
-                  "Dernière ligne attendue : « Downloaded %zu in <durée> seconds », lue : « %s ».",
-                  count, line != NULL ? line : "(rien)");
-    ck_assert_msg(n == count && seconds >= 0,
-                  "« Downloaded » annonce %zu pages (attendu %zu) en %g s.", n, count, seconds);
-}
-
-static void test_tout_est_lu(void)
+TD6_TEST(tout_est_lu, 40, "les 160 pages du cours sont lues, dans l'ordre, avec la bonne taille")
 {
     td6_server_start(LATENCY_MS);
     td6_result r = td6_run(PROG, NULL, NULL, 30);
@@ -61,14 +46,15 @@ static void test_tout_est_lu(void)
                   N_SITES, N_SITES + 1, n);
     for (size_t i = 0; i < N_SITES; i++)
         check_read_line(lines[i], i, i % 2 == 0 ? 10782 : 277, i % 2 == 0 ? jython : dice);
-    check_summary(lines[N_SITES], N_SITES);
+    td6_check_downloaded(lines[N_SITES], N_SITES);
     ck_assert_msg(r.status == 0, "Tout a réussi : le code de sortie doit être 0 (lu %d).",
                   r.status);
     td6_lines_free(lines, n);
     td6_result_free(&r);
 }
 
-static void test_une_seule_connexion(void)
+TD6_TEST(une_seule_connexion, 40,
+         "une seule connexion et une seule requête à la fois (poignée réutilisée)")
 {
     td6_server_start(LATENCY_MS);
     td6_result r = td6_run(PROG, NULL, NULL, 30);
@@ -88,7 +74,7 @@ static void test_une_seule_connexion(void)
     td6_result_free(&r);
 }
 
-static void test_arguments(void)
+TD6_TEST(arguments, 40, "les URL données en arguments remplacent la liste du cours")
 {
     char urls[3][160];
     const char *args[4];
@@ -110,12 +96,13 @@ static void test_arguments(void)
     check_read_line(lines[0], 0, 277, urls[0]);
     check_read_line(lines[1], 1, 10782, urls[1]);
     check_read_line(lines[2], 2, 277, urls[2]);
-    check_summary(lines[3], 3);
+    td6_check_downloaded(lines[3], 3);
     td6_lines_free(lines, n);
     td6_result_free(&r);
 }
 
-static void test_url_en_echec(void)
+TD6_TEST(url_en_echec, 40,
+         "une URL en échec (404, 500, refus) est signalée et les autres continuent")
 {
     char ok1[160], missing[160], broken[160], ok2[160];
     const char *refused = "http://127.0.0.1:1/dice";
@@ -137,7 +124,7 @@ static void test_url_en_echec(void)
                   "échec ne doit ni s'afficher comme lue, ni arrêter les suivantes.", n);
     check_read_line(lines[0], 0, 10782, ok1);
     check_read_line(lines[1], 1, 277, ok2);
-    check_summary(lines[2], 5);
+    td6_check_downloaded(lines[2], 5);
     ck_assert_msg(strstr(r.err, missing) && strstr(r.err, refused) && strstr(r.err, broken),
                   "Chaque URL en échec doit être nommée dans un message sur stderr. "
                   "stderr : « %.300s »", r.err);
@@ -147,7 +134,7 @@ static void test_url_en_echec(void)
     td6_result_free(&r);
 }
 
-static void test_delai_depasse(void)
+TD6_TEST(delai_depasse, 20, "un serveur muet fait échouer l'URL au bout du délai, pas le programme")
 {
     char slow[160], ok[160];
 
@@ -164,24 +151,11 @@ static void test_delai_depasse(void)
     td6_result_free(&r);
 }
 
-static void test_serveur_absent(void)
-{
-    td6_result r = td6_run_without_server(PROG, "Vérifiez le code de retour de "
-                                               "curl_easy_perform.");
-
-    ck_assert_msg(strstr(r.err, "http://127.0.0.1:1/jython") != NULL,
-                  "Serveur absent : chaque échec doit être signalé sur stderr avec son URL. "
-                  "stderr : « %.300s »", r.err);
-    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
-                  r.status);
-    td6_result_free(&r);
-}
-
 /* Le programme compilé avec AddressSanitizer + UBSan (make test le
  * construit) : ni accès mémoire invalide, ni comportement indéfini, ni fuite
  * (LeakSanitizer, à la sortie : une poignée jamais libérée, une réponse
  * jamais rendue). Deux pages et une URL en échec suffisent. */
-static void test_asan_sequentiel(void)
+TD6_TEST(asan_sequentiel, 90, "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire")
 {
     char ok[2][160], missing[160];
 
@@ -207,22 +181,18 @@ static void test_asan_sequentiel(void)
     td6_result_free(&r);
 }
 
-void td6_register(Suite *s)
+TD6_TEST(serveur_absent, 40, "sans serveur : message clair, code de sortie 1, pas de plantage")
 {
-    td6_add(s, "tout_est_lu", test_tout_est_lu,
-            "les 160 pages du cours sont lues, dans l'ordre, avec la bonne taille", 40);
-    td6_add(s, "une_seule_connexion", test_une_seule_connexion,
-            "une seule connexion et une seule requête à la fois (poignée réutilisée)", 40);
-    td6_add(s, "arguments", test_arguments,
-            "les URL données en arguments remplacent la liste du cours", 40);
-    td6_add(s, "url_en_echec", test_url_en_echec,
-            "une URL en échec (404, 500, refus) est signalée et les autres continuent", 40);
-    td6_add(s, "delai_depasse", test_delai_depasse,
-            "un serveur muet fait échouer l'URL au bout du délai, pas le programme", 20);
-    td6_add(s, "asan_sequentiel", test_asan_sequentiel,
-            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
-    td6_add(s, "serveur_absent", test_serveur_absent,
-            "sans serveur : message clair, code de sortie 1, pas de plantage", 40);
-    td6_add_cli_tests(s, PROG, "URL");
-    td6_add_cli_tests(s, "serveur", "AUCUN -p 0 65535");
+    td6_result r = td6_run_without_server(PROG, "Vérifiez le code de retour de "
+                                               "curl_easy_perform.");
+
+    ck_assert_msg(strstr(r.err, "http://127.0.0.1:1/jython") != NULL,
+                  "Serveur absent : chaque échec doit être signalé sur stderr avec son URL. "
+                  "stderr : « %.300s »", r.err);
+    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
+                  r.status);
+    td6_result_free(&r);
 }
+
+TD6_CLI_TESTS(PROG, "URL");
+TD6_CLI_TESTS("serveur", "AUCUN -p 0 65535");

@@ -34,6 +34,22 @@ static void server_path(char *url, size_t size, const char *path)
     snprintf(url, size, "%s%s", td6_server_url(), path);
 }
 
+/* Une page du serveur local que le programme doit lire : son URL et la
+ * ligne « Read » qu'elle doit donner. */
+typedef struct {
+    char url[160];
+    char read[512];
+} expected_page;
+
+/* Remplit `page` pour `path` (/jython ou /dice) ; renvoie sa ligne « Read ». */
+static char *expect_page(expected_page *page, const char *path)
+{
+    server_path(page->url, sizeof page->url, path);
+    snprintf(page->read, sizeof page->read, "Read %d from %s",
+             strcmp(path, "/jython") == 0 ? JYTHON_BYTES : DICE_BYTES, page->url);
+    return page->read;
+}
+
 /* Lignes « Read » attendues pour `n` URL alternant /jython et /dice, comme
  * la liste du cours. Tableau de chaînes allouées, à libérer avec
  * free_expected. */
@@ -75,9 +91,6 @@ static void free_expected(char **exp, size_t n)
  * autre ligne ne doit être un « Downloaded ». */
 static void check_summary(char **lines, size_t n, size_t count)
 {
-    size_t got = 0;
-    double seconds = -1;
-    char tail[16] = "";
     const char *last = n > 0 ? lines[n - 1] : NULL;
 
     for (size_t i = 0; i + 1 < n; i++)
@@ -86,12 +99,7 @@ static void check_summary(char **lines, size_t n, size_t count)
                       "dernière ligne. S'il sort avant des « Read », le thread principal ne "
                       "les a pas attendus : appelez pthread_join sur CHAQUE thread avant de "
                       "l'afficher.", lines[i], i + 1, n);
-    ck_assert_msg(last != NULL && sscanf(last, "Downloaded %zu in %lf %15s", &got, &seconds,
-                                         tail) == 3 && strcmp(tail, "seconds") == 0,
-                  "Dernière ligne attendue : « Downloaded %zu in <durée> seconds », lue : « %s ».",
-                  count, last != NULL ? last : "(rien)");
-    ck_assert_msg(got == count && seconds >= 0,
-                  "« Downloaded » annonce %zu pages (attendu %zu) en %g s.", got, count, seconds);
+    td6_check_downloaded(last, count);
 }
 
 /* Les lignes 0..n-2 de la sortie doivent être exactement les lignes `exp`
@@ -234,7 +242,9 @@ static void check_pool(const td6_result *r, long workers, long requests, const c
 
 /* ---- Les tests ----------------------------------------------------------- */
 
-static void test_tout_est_lu(void)
+TD6_TEST(tout_est_lu, 40,
+         "les 160 pages du cours sont lues une fois chacune, lignes entières, puis "
+         "« Downloaded »")
 {
     td6_server_start(FAST_MS);
     td6_result r = td6_run(PROG, NULL, NULL, 30);
@@ -258,7 +268,8 @@ static void test_tout_est_lu(void)
  * (td6_server_start_rendezvous) : les premières requêtes des N threads sont
  * en vol ensemble à coup sûr, même sur une machine surchargée ; un pool qui
  * n'en fait jamais N à la fois n'atteint jamais ce pic. */
-static void test_cinq_threads(void)
+TD6_TEST(cinq_threads, 60,
+         "sans -w : 5 téléchargements simultanés et 5 connexions (une poignée par thread)")
 {
     td6_server_start_rendezvous(OVERLAP_MS, 5);
     td6_result r = td6_run(PROG, NULL, NULL, 40);
@@ -271,7 +282,7 @@ static void test_cinq_threads(void)
     td6_result_free(&r);
 }
 
-static void test_trois_threads(void)
+TD6_TEST(trois_threads, 60, "avec -w 3 : 3 téléchargements simultanés et 3 connexions")
 {
     enum { N = 90 };
     char urls[N][160];
@@ -295,22 +306,16 @@ static void test_trois_threads(void)
     td6_result_free(&r);
 }
 
-static void test_arguments(void)
+TD6_TEST(arguments, 30, "les URL données en arguments (après -w) remplacent la liste du cours")
 {
-    char urls[3][160];
+    expected_page pages[3];
     char *exp[3];
-    char lines_exp[3][512];
 
     td6_server_start(FAST_MS);
-    server_path(urls[0], sizeof urls[0], "/dice");
-    server_path(urls[1], sizeof urls[1], "/jython");
-    server_path(urls[2], sizeof urls[2], "/dice");
-    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", DICE_BYTES, urls[0]);
-    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", JYTHON_BYTES, urls[1]);
-    snprintf(lines_exp[2], sizeof lines_exp[2], "Read %d from %s", DICE_BYTES, urls[2]);
-    for (int i = 0; i < 3; i++)
-        exp[i] = lines_exp[i];
-    const char *args[] = { "-w", "2", urls[0], urls[1], urls[2], NULL };
+    exp[0] = expect_page(&pages[0], "/dice");
+    exp[1] = expect_page(&pages[1], "/jython");
+    exp[2] = expect_page(&pages[2], "/dice");
+    const char *args[] = { "-w", "2", pages[0].url, pages[1].url, pages[2].url, NULL };
     td6_result r = td6_run(PROG, args, NULL, 20);
     td6_require_finished(&r, PROG);
 
@@ -322,20 +327,16 @@ static void test_arguments(void)
     td6_result_free(&r);
 }
 
-static void test_plus_de_threads_que_d_url(void)
+TD6_TEST(plus_de_threads_que_d_url, 30,
+         "-w 200 pour 2 URL : chaque URL lue une fois, les threads sans travail s'arrêtent")
 {
-    char jython[160], dice[160];
+    expected_page jython, dice;
     char *exp[2];
-    char lines_exp[2][512];
 
     td6_server_start(FAST_MS);
-    server_path(jython, sizeof jython, "/jython");
-    server_path(dice, sizeof dice, "/dice");
-    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", JYTHON_BYTES, jython);
-    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", DICE_BYTES, dice);
-    exp[0] = lines_exp[0];
-    exp[1] = lines_exp[1];
-    const char *args[] = { "-w", "200", jython, dice, NULL };
+    exp[0] = expect_page(&jython, "/jython");
+    exp[1] = expect_page(&dice, "/dice");
+    const char *args[] = { "-w", "200", jython.url, dice.url, NULL };
     td6_result r = td6_run(PROG, args, NULL, 20);
     td6_require_finished(&r, PROG);
 
@@ -348,23 +349,20 @@ static void test_plus_de_threads_que_d_url(void)
     td6_result_free(&r);
 }
 
-static void test_url_en_echec(void)
+TD6_TEST(url_en_echec, 30,
+         "une URL en échec (404, 500, refus) est signalée et les autres continuent")
 {
-    char ok1[160], missing[160], broken[160], ok2[160];
+    char missing[160], broken[160];
     const char *refused = "http://127.0.0.1:1/dice";
+    expected_page ok1, ok2;
     char *exp[2];
-    char lines_exp[2][512];
 
     td6_server_start(FAST_MS);
-    server_path(ok1, sizeof ok1, "/jython");
+    exp[0] = expect_page(&ok1, "/jython");
     server_path(missing, sizeof missing, "/page-inexistante");
     server_path(broken, sizeof broken, "/xkcd/9003/info.0.json");
-    server_path(ok2, sizeof ok2, "/dice");
-    snprintf(lines_exp[0], sizeof lines_exp[0], "Read %d from %s", JYTHON_BYTES, ok1);
-    snprintf(lines_exp[1], sizeof lines_exp[1], "Read %d from %s", DICE_BYTES, ok2);
-    exp[0] = lines_exp[0];
-    exp[1] = lines_exp[1];
-    const char *args[] = { "-w", "3", ok1, missing, refused, broken, ok2, NULL };
+    exp[1] = expect_page(&ok2, "/dice");
+    const char *args[] = { "-w", "3", ok1.url, missing, refused, broken, ok2.url, NULL };
     td6_result r = td6_run(PROG, args, NULL, 20);
     td6_require_finished(&r, PROG);
 
@@ -380,62 +378,23 @@ static void test_url_en_echec(void)
     td6_result_free(&r);
 }
 
-static void test_delai_depasse(void)
+TD6_TEST(delai_depasse, 20,
+         "un serveur muet fait échouer l'URL au bout du délai, les autres threads "
+         "continuent")
 {
-    char slow[160], urls[3][160];
+    char slow[160];
+    expected_page pages[3];
     char *exp[3];
-    char lines_exp[3][512];
 
     td6_server_start(FAST_MS);
     server_path(slow, sizeof slow, "/xkcd/9005/info.0.json");
-    for (int i = 0; i < 3; i++) {
-        server_path(urls[i], sizeof urls[i], i == 1 ? "/jython" : "/dice");
-        snprintf(lines_exp[i], sizeof lines_exp[i], "Read %d from %s",
-                 i == 1 ? JYTHON_BYTES : DICE_BYTES, urls[i]);
-        exp[i] = lines_exp[i];
-    }
-    const char *args[] = { "-w", "2", slow, urls[0], urls[1], urls[2], NULL };
+    for (int i = 0; i < 3; i++)
+        exp[i] = expect_page(&pages[i], i == 1 ? "/jython" : "/dice");
+    const char *args[] = { "-w", "2", slow, pages[0].url, pages[1].url, pages[2].url, NULL };
     td6_result r = td6_run_with_silent_server(PROG, args, slow,
                                               "sur la poignée de CHAQUE thread");
     check_output(&r, exp, 3, 4);
     ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
-    td6_result_free(&r);
-}
-
-static void test_serveur_absent(void)
-{
-    /* Personne n'écoute sur le port 1 : chaque connexion est refusée. */
-    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
-    td6_result r = td6_run(PROG, NULL, env, 30);
-    char **lines;
-    size_t n, named = 0, explained = 0;
-
-    td6_require_finished(&r, PROG);
-    ck_assert_msg(td6_count(r.out, "Read ") == 0,
-                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
-                  "contient des « Read ». Vérifiez le code de retour de curl_easy_perform.");
-    n = td6_lines(r.err, &lines);
-    for (size_t i = 0; i < n; i++) {
-        named += strstr(lines[i], "http://127.0.0.1:1/") != NULL;
-        /* La cause, en français (td6_curl_error) ou dans le texte de libcurl :
-         * sans téléchargement tenté, il n'y a pas de connexion refusée. */
-        explained += strstr(lines[i], "http://127.0.0.1:1/") != NULL &&
-                     (strcasestr(lines[i], "connexion") != NULL ||
-                      strcasestr(lines[i], "connect") != NULL);
-    }
-    td6_lines_free(lines, n);
-    ck_assert_msg(named == N_SITES && td6_count(r.err, "http://127.0.0.1:1/jython") == 80 &&
-                  td6_count(r.err, "http://127.0.0.1:1/dice") == 80,
-                  "Serveur absent : %d lignes d'erreur attendues sur stderr, une par URL avec "
-                  "son adresse ; %zu vues. Chaque message doit tenir en un seul fprintf. "
-                  "stderr : « %.300s »", N_SITES, named, r.err);
-    ck_assert_msg(explained == N_SITES,
-                  "Serveur absent : chaque message doit dire que la connexion a été refusée "
-                  "(le code de curl_easy_perform, expliqué par td6_curl_error) ; %zu sur %d le "
-                  "disent. stderr : « %.300s ». Le téléchargement a-t-il été tenté (une poignée "
-                  "par thread, get_session) ?", explained, N_SITES, r.err);
-    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
-                  r.status);
     td6_result_free(&r);
 }
 
@@ -447,7 +406,9 @@ static void test_serveur_absent(void)
  * écrite en deux printf est alors coupée à chaque fois, au lieu d'une fois
  * de temps en temps : le verdict ne dépend plus de la chance. Un programme
  * qui écrit chaque ligne en un seul appel n'est pas ralenti. */
-static void test_lignes_entieres(void)
+TD6_TEST(lignes_entieres, 60,
+         "-w 5 : chaque ligne « Read » est écrite d'un bloc, même quand un autre "
+         "thread écrit entre deux appels de stdio")
 {
     enum { N = 20 };
     char urls[N][160], preload[4200];
@@ -519,44 +480,53 @@ static void sanitized_run(const char *variable)
     td6_result_free(&r);
 }
 
-static void test_tsan_threads(void)
+TD6_TEST(tsan_threads, 90,
+         "ThreadSanitizer : aucune course de données (-w 4, 12 URL dont 6 en échec)")
 {
     sanitized_run("TD6_BIN_TSAN");
 }
 
-static void test_asan_threads(void)
+TD6_TEST(asan_threads, 90, "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire")
 {
     sanitized_run("TD6_BIN_ASAN");
 }
 
-void td6_register(Suite *s)
+TD6_TEST(serveur_absent, 40,
+         "sans serveur : une ligne d'erreur par URL, code de sortie 1, pas de plantage")
 {
-    td6_add(s, "tout_est_lu", test_tout_est_lu,
-            "les 160 pages du cours sont lues une fois chacune, lignes entières, puis "
-            "« Downloaded »", 40);
-    td6_add(s, "cinq_threads", test_cinq_threads,
-            "sans -w : 5 téléchargements simultanés et 5 connexions (une poignée par thread)",
-            60);
-    td6_add(s, "trois_threads", test_trois_threads,
-            "avec -w 3 : 3 téléchargements simultanés et 3 connexions", 60);
-    td6_add(s, "arguments", test_arguments,
-            "les URL données en arguments (après -w) remplacent la liste du cours", 30);
-    td6_add(s, "plus_de_threads_que_d_url", test_plus_de_threads_que_d_url,
-            "-w 200 pour 2 URL : chaque URL lue une fois, les threads sans travail s'arrêtent",
-            30);
-    td6_add(s, "url_en_echec", test_url_en_echec,
-            "une URL en échec (404, 500, refus) est signalée et les autres continuent", 30);
-    td6_add(s, "delai_depasse", test_delai_depasse,
-            "un serveur muet fait échouer l'URL au bout du délai, les autres threads "
-            "continuent", 20);
-    td6_add(s, "lignes_entieres", test_lignes_entieres,
-            "-w 5 : chaque ligne « Read » est écrite d'un bloc, même quand un autre "
-            "thread écrit entre deux appels de stdio", 60);
-    td6_add(s, "tsan_threads", test_tsan_threads,
-            "ThreadSanitizer : aucune course de données (-w 4, 12 URL dont 6 en échec)", 90);
-    td6_add(s, "asan_threads", test_asan_threads,
-            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
-    td6_add(s, "serveur_absent", test_serveur_absent,
-            "sans serveur : une ligne d'erreur par URL, code de sortie 1, pas de plantage", 40);
-    td6_add_cli_tests(s, PROG, "URL -w 1 1000");
+    /* Personne n'écoute sur le port 1 : chaque connexion est refusée. */
+    const char *env[] = { "TD6_SERVER=http://127.0.0.1:1", NULL };
+    td6_result r = td6_run(PROG, NULL, env, 30);
+    char **lines;
+    size_t n, named = 0, explained = 0;
+
+    td6_require_finished(&r, PROG);
+    ck_assert_msg(td6_count(r.out, "Read ") == 0,
+                  "Aucun serveur : aucune page ne peut être lue, et pourtant la sortie "
+                  "contient des « Read ». Vérifiez le code de retour de curl_easy_perform.");
+    n = td6_lines(r.err, &lines);
+    for (size_t i = 0; i < n; i++) {
+        named += strstr(lines[i], "http://127.0.0.1:1/") != NULL;
+        /* La cause, en français (td6_curl_error) ou dans le texte de libcurl :
+         * sans téléchargement tenté, il n'y a pas de connexion refusée. */
+        explained += strstr(lines[i], "http://127.0.0.1:1/") != NULL &&
+                     (strcasestr(lines[i], "connexion") != NULL ||
+                      strcasestr(lines[i], "connect") != NULL);
+    }
+    td6_lines_free(lines, n);
+    ck_assert_msg(named == N_SITES && td6_count(r.err, "http://127.0.0.1:1/jython") == 80 &&
+                  td6_count(r.err, "http://127.0.0.1:1/dice") == 80,
+                  "Serveur absent : %d lignes d'erreur attendues sur stderr, une par URL avec "
+                  "son adresse ; %zu vues. Chaque message doit tenir en un seul fprintf. "
+                  "stderr : « %.300s »", N_SITES, named, r.err);
+    ck_assert_msg(explained == N_SITES,
+                  "Serveur absent : chaque message doit dire que la connexion a été refusée "
+                  "(le code de curl_easy_perform, expliqué par td6_curl_error) ; %zu sur %d le "
+                  "disent. stderr : « %.300s ». Le téléchargement a-t-il été tenté (une poignée "
+                  "par thread, get_session) ?", explained, N_SITES, r.err);
+    ck_assert_msg(r.status == 1, "Serveur absent : code de sortie 1 attendu, lu %d.",
+                  r.status);
+    td6_result_free(&r);
 }
+
+TD6_CLI_TESTS(PROG, "URL -w 1 1000");

@@ -57,7 +57,6 @@ void check_reads_any_order(const char *prog, const td6_result *r, const expected
     bool *used = calloc(n + 1, sizeof *used);
     size_t got = 0;
     double seconds = -1;
-    char tail[16] = "";
 
     ck_assert_msg(used != NULL, "calloc");
     /* D'abord les lignes qui manquent : leur absence explique un compte de
@@ -85,8 +84,8 @@ void check_reads_any_order(const char *prog, const td6_result *r, const expected
                   prog, n_reads + 1, n_reads, n, r->out);
     ck_assert_msg(got == n_reads, "%s : %zu lignes « Read » reconnues sur %zu.", prog, got,
                   n_reads);
-    ck_assert_msg(sscanf(lines[n - 1], "Downloaded %zu in %lf %15s", &got, &seconds, tail) == 3 &&
-                  strcmp(tail, "seconds") == 0 && got == total && seconds >= 0,
+    ck_assert_msg(td6_downloaded_line(lines[n - 1], &got, &seconds) && got == total &&
+                  seconds >= 0,
                   "%s : dernière ligne attendue « Downloaded %zu in <durée> seconds », lue "
                   "« %s ».", prog, total, lines[n - 1]);
     free(used);

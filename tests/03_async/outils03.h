@@ -96,7 +96,4 @@ void check_waits_without_cpu(const char *prog, const char *hint);
  * curl_multi_remove_handle + curl_easy_cleanup, la multi jamais libérée). */
 void check_sanitized(const char *prog);
 
-/* Les suites de boucle.c (test_boucle.c). */
-void register_boucle(Suite *s);
-
 #endif

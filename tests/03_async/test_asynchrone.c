@@ -1,6 +1,6 @@
 /*
  * Tests du chapitre 03 : asynchrone [-m CONNEXIONS] [URL...]
- * (et, par register_boucle, ceux de boucle.c dans test_boucle.c).
+ * (ceux de boucle.c sont dans test_boucle.c, de la même suite).
  *
  * Le programme est lancé contre le serveur local ; on juge ce qu'il affiche
  * (les lignes « Read » dans n'importe quel ordre : les réponses arrivent
@@ -22,17 +22,18 @@
     "collect_finished additionne les échecs, et main en fait le code de sortie."
 
 
-static void test_tout_est_lu(void)
+TD6_TEST(tout_est_lu, 40,
+         "les 160 pages du cours sont lues (dans n'importe quel ordre), avec la bonne taille")
 {
     check_all_read(PROG);
 }
 
-static void test_tout_en_vol(void)
+TD6_TEST(tout_en_vol, 40, "sans -m, le serveur voit les 160 requêtes en vol en même temps")
 {
     check_all_in_flight(PROG);
 }
 
-static void test_limite_m10(void)
+TD6_TEST(limite_m10, 40, "avec -m 10, exactement 10 requêtes en vol au plus")
 {
     expected_read reads[N_COURSE];
     char urls[N_COURSE][160];
@@ -62,7 +63,8 @@ static void test_limite_m10(void)
     td6_result_free(&r);
 }
 
-static void test_connexions_partagees(void)
+TD6_TEST(connexions_partagees, 40,
+         "avec -m 10, au plus 10 connexions : la poignée multi les réutilise")
 {
     const char *args[] = { "-m", "10", NULL };
 
@@ -82,24 +84,25 @@ static void test_connexions_partagees(void)
     td6_result_free(&r);
 }
 
-static void test_attente_sans_calcul(void)
+TD6_TEST(attente_sans_calcul, 30,
+         "asynchrone : attendre le serveur ne consomme presque pas de processeur")
 {
     check_waits_without_cpu(PROG, "la boucle doit dormir dans curl_multi_poll (ou "
                             "curl_multi_wait) entre deux curl_multi_perform, au lieu de "
                             "rappeler curl_multi_perform sans arrêt (attente active).");
 }
 
-static void test_asan_asynchrone(void)
+TD6_TEST(asan_asynchrone, 90, "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire")
 {
     check_sanitized(PROG);
 }
 
-static void test_un_seul_thread(void)
+TD6_TEST(un_seul_thread, 40, "le processus n'a jamais plus d'un thread pendant qu'il tourne")
 {
     check_single_thread(PROG);
 }
 
-static void test_arguments(void)
+TD6_TEST(arguments, 30, "les URL données en arguments remplacent la liste du cours")
 {
     char urls[3][160];
     expected_read reads[3];
@@ -131,7 +134,8 @@ static void test_arguments(void)
     td6_result_free(&r);
 }
 
-static void test_url_en_echec(void)
+TD6_TEST(url_en_echec, 30,
+         "une URL en échec (404, 500, refus) est signalée et les autres aboutissent")
 {
     const char *args[6];
     td6_result r = run_failing_urls(PROG, args);
@@ -147,7 +151,8 @@ static void test_url_en_echec(void)
     td6_result_free(&r);
 }
 
-static void test_delai_depasse(void)
+TD6_TEST(delai_depasse, 20,
+         "un serveur muet fait échouer sa tâche au bout du délai, pas les autres")
 {
     td6_result r = run_silent_server(PROG, "sur chaque poignée");
 
@@ -156,7 +161,8 @@ static void test_delai_depasse(void)
     td6_result_free(&r);
 }
 
-static void test_serveur_absent(void)
+TD6_TEST(serveur_absent, 30,
+         "sans serveur : 160 messages clairs, code de sortie 1, pas de plantage")
 {
     td6_result r = td6_run_without_server(PROG, "Regardez msg->data.result avant "
                                                "d'afficher.");
@@ -172,31 +178,4 @@ static void test_serveur_absent(void)
     td6_result_free(&r);
 }
 
-void td6_register(Suite *s)
-{
-    td6_add(s, "tout_est_lu", test_tout_est_lu,
-            "les 160 pages du cours sont lues (dans n'importe quel ordre), avec la bonne taille",
-            40);
-    td6_add(s, "tout_en_vol", test_tout_en_vol,
-            "sans -m, le serveur voit les 160 requêtes en vol en même temps", 40);
-    td6_add(s, "limite_m10", test_limite_m10,
-            "avec -m 10, exactement 10 requêtes en vol au plus", 40);
-    td6_add(s, "connexions_partagees", test_connexions_partagees,
-            "avec -m 10, au plus 10 connexions : la poignée multi les réutilise", 40);
-    td6_add(s, "attente_sans_calcul", test_attente_sans_calcul,
-            "asynchrone : attendre le serveur ne consomme presque pas de processeur", 30);
-    td6_add(s, "asan_asynchrone", test_asan_asynchrone,
-            "AddressSanitizer + UBSan : ni accès invalide, ni fuite de mémoire", 90);
-    td6_add(s, "un_seul_thread", test_un_seul_thread,
-            "le processus n'a jamais plus d'un thread pendant qu'il tourne", 40);
-    td6_add(s, "arguments", test_arguments,
-            "les URL données en arguments remplacent la liste du cours", 30);
-    td6_add(s, "url_en_echec", test_url_en_echec,
-            "une URL en échec (404, 500, refus) est signalée et les autres aboutissent", 30);
-    td6_add(s, "delai_depasse", test_delai_depasse,
-            "un serveur muet fait échouer sa tâche au bout du délai, pas les autres", 20);
-    td6_add(s, "serveur_absent", test_serveur_absent,
-            "sans serveur : 160 messages clairs, code de sortie 1, pas de plantage", 30);
-    td6_add_cli_tests(s, PROG, "URL -m 1 10000");
-    register_boucle(s);
-}
+TD6_CLI_TESTS(PROG, "URL -m 1 10000");

@@ -118,34 +118,38 @@ static void check_histories(const char *err, const char *const *urls, size_t n_u
     free(all);
 }
 
-static void test_boucle_tout_est_lu(void)
+TD6_TEST(boucle_tout_est_lu, 40, "boucle : les 160 pages du cours sont lues, avec la bonne taille")
 {
     check_all_read(PROG);
 }
 
-static void test_boucle_tout_en_vol(void)
+TD6_TEST(boucle_tout_en_vol, 40, "boucle : les 160 requêtes en vol en même temps")
 {
     check_all_in_flight(PROG);
 }
 
-static void test_boucle_un_seul_thread(void)
+TD6_TEST(boucle_un_seul_thread, 40, "boucle : un seul thread pendant toute l'exécution")
 {
     check_single_thread(PROG);
 }
 
-static void test_boucle_attente_sans_calcul(void)
+TD6_TEST(boucle_attente_sans_calcul, 30,
+         "boucle : attendre le serveur ne consomme presque pas de processeur")
 {
     check_waits_without_cpu(PROG, "poll() reçoit comme délai l'échéance du minuteur de "
                             "libcurl (jamais 0 en boucle), et dort jusqu'à ce qu'une socket "
                             "ait du nouveau.");
 }
 
-static void test_asan_boucle(void)
+TD6_TEST(asan_boucle, 90,
+         "boucle : AddressSanitizer + UBSan, ni accès invalide, ni fuite de mémoire")
 {
     check_sanitized(PROG);
 }
 
-static void test_boucle_transitions(void)
+TD6_TEST(boucle_transitions, 30,
+         "boucle : chaque tâche va de « nouvelle » à « terminée » en passant par "
+         "« en attente -> prête », et toutes attendent ensemble")
 {
     char urls[3][160];
     const char *list[3];
@@ -185,32 +189,6 @@ static void test_boucle_transitions(void)
     td6_result_free(&r);
 }
 
-static void test_boucle_url_en_echec(void)
-{
-    const char *args[6];
-    td6_result r = run_failing_urls(PROG, args);
-    const char *missing = args[1], *refused = args[2], *broken = args[3];
-
-    ck_assert_msg(strstr(r.err, "Échec de ") && strstr(r.err, missing) &&
-                  strstr(r.err, refused) && strstr(r.err, broken),
-                  "Chaque URL en échec (404, connexion refusée, 500) doit être signalée sur "
-                  "stderr par « Échec de <url> : ... ». stderr : « %.300s »", r.err);
-    check_histories(r.err, args, 5);
-    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
-    td6_result_free(&r);
-}
-
-static void test_boucle_delai_depasse(void)
-{
-    /* Le délai d'une tâche est géré par libcurl grâce au MINUTEUR. */
-    td6_result r = run_silent_server(PROG, "puis le minuteur : à l'échéance donnée par "
-                                           "CURLMOPT_TIMERFUNCTION, la boucle appelle "
-                                           "curl_multi_socket_action avec CURL_SOCKET_TIMEOUT");
-
-    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
-    td6_result_free(&r);
-}
-
 /* La boucle surveille ce que libcurl demande : l'écriture (CURL_POLL_OUT,
  * tant que la connexion s'établit et que la requête part), puis la lecture
  * (CURL_POLL_IN, la réponse). Une tâche juste se réveille donc au moins deux
@@ -219,7 +197,9 @@ static void test_boucle_delai_depasse(void)
  * jamais la première : c'est le minuteur de secours de libcurl qui envoie
  * la requête, en retard (~200 ms, visible dans /stats du serveur). Ce
  * compte est exact, il ne dépend pas de la charge de la machine. */
-static void test_boucle_ecriture_surveillee(void)
+TD6_TEST(boucle_ecriture_surveillee, 30,
+         "boucle : la socket est surveillée en écriture quand libcurl le demande "
+         "(la requête part sans attendre le minuteur)")
 {
     char urls[3][160];
     transition *all;
@@ -253,27 +233,31 @@ static void test_boucle_ecriture_surveillee(void)
     td6_result_free(&r);
 }
 
-void register_boucle(Suite *s)
+TD6_TEST(boucle_url_en_echec, 30, "boucle : une URL en échec est signalée, les autres aboutissent")
 {
-    td6_add(s, "boucle_tout_est_lu", test_boucle_tout_est_lu,
-            "boucle : les 160 pages du cours sont lues, avec la bonne taille", 40);
-    td6_add(s, "boucle_tout_en_vol", test_boucle_tout_en_vol,
-            "boucle : les 160 requêtes en vol en même temps", 40);
-    td6_add(s, "boucle_un_seul_thread", test_boucle_un_seul_thread,
-            "boucle : un seul thread pendant toute l'exécution", 40);
-    td6_add(s, "boucle_attente_sans_calcul", test_boucle_attente_sans_calcul,
-            "boucle : attendre le serveur ne consomme presque pas de processeur", 30);
-    td6_add(s, "asan_boucle", test_asan_boucle,
-            "boucle : AddressSanitizer + UBSan, ni accès invalide, ni fuite de mémoire", 90);
-    td6_add(s, "boucle_transitions", test_boucle_transitions,
-            "boucle : chaque tâche va de « nouvelle » à « terminée » en passant par "
-            "« en attente -> prête », et toutes attendent ensemble", 30);
-    td6_add(s, "boucle_ecriture_surveillee", test_boucle_ecriture_surveillee,
-            "boucle : la socket est surveillée en écriture quand libcurl le demande "
-            "(la requête part sans attendre le minuteur)", 30);
-    td6_add(s, "boucle_url_en_echec", test_boucle_url_en_echec,
-            "boucle : une URL en échec est signalée, les autres aboutissent", 30);
-    td6_add(s, "boucle_delai_depasse", test_boucle_delai_depasse,
-            "boucle : un serveur muet fait échouer sa tâche au bout du délai (minuteur)", 20);
-    td6_add_cli_tests(s, PROG, "URL");
+    const char *args[6];
+    td6_result r = run_failing_urls(PROG, args);
+    const char *missing = args[1], *refused = args[2], *broken = args[3];
+
+    ck_assert_msg(strstr(r.err, "Échec de ") && strstr(r.err, missing) &&
+                  strstr(r.err, refused) && strstr(r.err, broken),
+                  "Chaque URL en échec (404, connexion refusée, 500) doit être signalée sur "
+                  "stderr par « Échec de <url> : ... ». stderr : « %.300s »", r.err);
+    check_histories(r.err, args, 5);
+    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
+    td6_result_free(&r);
 }
+
+TD6_TEST(boucle_delai_depasse, 20,
+         "boucle : un serveur muet fait échouer sa tâche au bout du délai (minuteur)")
+{
+    /* Le délai d'une tâche est géré par libcurl grâce au MINUTEUR. */
+    td6_result r = run_silent_server(PROG, "puis le minuteur : à l'échéance donnée par "
+                                           "CURLMOPT_TIMERFUNCTION, la boucle appelle "
+                                           "curl_multi_socket_action avec CURL_SOCKET_TIMEOUT");
+
+    ck_assert_msg(r.status == 1, "Code de sortie 1 attendu, lu %d.", r.status);
+    td6_result_free(&r);
+}
+
+TD6_CLI_TESTS(PROG, "URL");

@@ -435,37 +435,45 @@ static td6_stats serve_together(td6_process *p, const char *prog, int clients,
 
 /* ---- Les pages, quand tout va bien ------------------------------------- */
 
-static void test_hello_une_image(void)
+/* Lance `prog` (le serveur local est déjà démarré) et lui demande `path`,
+ * seul client : la page doit montrer `images` bandes. Renvoie ce que l'API
+ * a vu ; le programme tourne encore (*p). */
+static td6_stats one_page(td6_process *p, const char *prog, const char *path, size_t images)
 {
-    td6_server_start(2);
-    td6_process p = start_prog("hello", NULL, NULL);
-    td6_http h = td6_get(page_url(&p, "/comic"), 5);
+    *p = start_prog(prog, NULL, NULL);
+    td6_http h = td6_get(page_url(p, path), 5);
 
-    check_comic_page(&h, "hello", "/comic", 1);
-    td6_stats st = td6_server_stats();
+    check_comic_page(&h, prog, path, images);
+    td6_http_free(&h);
+    return td6_server_stats();
+}
+
+TD6_TEST(hello_une_image, 20, "hello /comic : une image, celle que l'API a donnée")
+{
+    td6_process p;
+
+    td6_server_start(2);
+    td6_stats st = one_page(&p, "hello", "/comic", 1);
     ck_assert_msg(st.xkcd == 1, "hello /comic : l'API doit être appelée une fois, elle l'a été "
                   "%ld fois. L'adresse lue est $XKCD_API/<n>/info.0.json.", st.xkcd);
-    td6_http_free(&h);
     finish(&p, "hello");
 }
 
-static void test_hello_cinq_en_serie(void)
+TD6_TEST(hello_cinq_en_serie, 20, "hello /comic2 : cinq images, cherchées l'une après l'autre")
 {
-    td6_server_start(20);
-    td6_process p = start_prog("hello", NULL, NULL);
-    td6_http h = td6_get(page_url(&p, "/comic2"), 5);
+    td6_process p;
 
-    check_comic_page(&h, "hello", "/comic2", 5);
-    td6_stats st = td6_server_stats();
+    td6_server_start(20);
+    td6_stats st = one_page(&p, "hello", "/comic2", 5);
     ck_assert_msg(st.xkcd == 5, "hello /comic2 : cinq appels à l'API attendus, %ld vus.",
                   st.xkcd);
     ck_assert_msg(st.peak == 1, "hello /comic2 est la version lente du cours : une bande "
                   "APRÈS l'autre. L'API a pourtant vu %ld requêtes en même temps.", st.peak);
-    td6_http_free(&h);
     finish(&p, "hello");
 }
 
-static void test_hello_plusieurs_clients(void)
+TD6_TEST(hello_plusieurs_clients, 20,
+         "hello sert 4 clients à la fois, tous ensemble (un thread par connexion)")
 {
     enum { CLIENTS = 4 };
     td6_http replies[CLIENTS];
@@ -483,32 +491,30 @@ static void test_hello_plusieurs_clients(void)
         check_comic_page(&replies[i], "hello", "/comic (4 clients à la fois)", 1);
         td6_http_free(&replies[i]);
     }
-    td6_stats st = td6_server_stats();
-    ck_assert_msg(st.peak >= 2,
+    long peak = td6_server_stats().peak;
+    ck_assert_msg(peak >= 2,
                   "4 clients ont demandé /comic en même temps, mais l'API n'a jamais vu plus "
                   "d'une requête à la fois : votre serveur sert un client APRÈS l'autre. Le "
                   "gestionnaire bloque pendant curl_easy_perform ; avec le seul thread interne "
                   "de libmicrohttpd, tous les clients attendent derrière lui. Donnez un thread "
                   "à chaque connexion (MHD_USE_THREAD_PER_CONNECTION).");
-    ck_assert_msg(st.peak == CLIENTS,
+    ck_assert_msg(peak == CLIENTS,
                   "4 clients ont demandé /comic en même temps ; l'API a vu au plus %ld de leurs "
                   "appels à la fois, 4 attendus : les clients en trop attendent qu'un thread "
                   "se libère. Un pool de threads de taille fixe (MHD_OPTION_THREAD_POOL_SIZE) "
                   "ne sert que ce nombre de clients bloqués à la fois ; un thread par "
-                  "connexion (MHD_USE_THREAD_PER_CONNECTION) les sert tous.", st.peak);
+                  "connexion (MHD_USE_THREAD_PER_CONNECTION) les sert tous.", peak);
     finish(&p, "hello");
 }
 
-static void test_hello2_cinq_en_parallele(void)
+TD6_TEST(hello2_cinq_en_parallele, 20, "hello2 /comic : cinq images, cherchées en même temps")
 {
     /* Rendez-vous à 5 : les cinq appels lancés ensemble sont en vol
      * ensemble à coup sûr, quelle que soit la charge de la machine. */
-    td6_server_start_rendezvous(200, 5);
-    td6_process p = start_prog("hello2", NULL, NULL);
-    td6_http h = td6_get(page_url(&p, "/comic"), 5);
+    td6_process p;
 
-    check_comic_page(&h, "hello2", "/comic", 5);
-    td6_stats st = td6_server_stats();
+    td6_server_start_rendezvous(200, 5);
+    td6_stats st = one_page(&p, "hello2", "/comic", 5);
     ck_assert_msg(st.xkcd == 5, "hello2 /comic : cinq appels à l'API attendus, %ld vus.",
                   st.xkcd);
     ck_assert_msg(st.peak == 5,
@@ -516,8 +522,7 @@ static void test_hello2_cinq_en_parallele(void)
                   "l'API aurait dû en voir 5 en même temps, elle en a vu au plus %ld. "
                   "Ajoutez les cinq poignées à la multi-poignée AVANT de faire avancer les "
                   "transferts (curl_multi_perform / curl_multi_poll), pas une par une.", st.peak);
-    td6_http_free(&h);
-    h = td6_get(page_url(&p, "/comic2"), 5);
+    td6_http h = td6_get(page_url(&p, "/comic2"), 5);
     check_comic_page(&h, "hello2", "/comic2", 5);
     td6_http_free(&h);
     finish(&p, "hello2");
@@ -527,7 +532,7 @@ static void test_hello2_cinq_en_parallele(void)
  * clients à la fois, 50 appels à l'API en vol ensemble. Une multi-poignée
  * partagée par tous les threads (libcurl l'interdit) mélange les transferts
  * des uns et des autres, ou plante. */
-static void test_hello2_plusieurs_clients(void)
+TD6_TEST(hello2_plusieurs_clients, 30, "hello2 : 10 clients à la fois, chacun sa multi-poignée")
 {
     enum { CLIENTS = 10 };
     td6_process p;
@@ -553,7 +558,8 @@ static void test_hello2_plusieurs_clients(void)
  * curl_multi_perform sans dormir brûle autant de processeur qu'on lui en
  * laisse (0,3 s et plus sur une machine chargée). Borne : 7,5 % de
  * l'attente. Temps processeur (/proc/<pid>/stat), pas un chronomètre. */
-static void test_hello2_attente_sans_calcul(void)
+TD6_TEST(hello2_attente_sans_calcul, 30,
+         "hello2 : attendre l'API ne consomme presque pas de processeur")
 {
     enum { PAGES = 2, LATENCY_MS = 1000 };
     double waited = PAGES * LATENCY_MS / 1000.0, bound = waited * 0.075, before, used;
@@ -581,25 +587,6 @@ static void test_hello2_attente_sans_calcul(void)
 
 enum { MANY = 20 };
 
-static void test_evenementiel_vingt_clients(void)
-{
-    td6_process p;
-    td6_stats st = serve_together(&p, "evenementiel", MANY,
-                                  "Le fil libcurl est seul à toucher la multi-poignée ; les "
-                                  "autres threads lui confient les pages par une file gardée "
-                                  "par un verrou.");
-
-    ck_assert_msg(st.xkcd == 5 * MANY, "20 clients × 5 bandes : %d appels à l'API attendus, "
-                  "%ld vus.", 5 * MANY, st.xkcd);
-    ck_assert_msg(st.peak > 5,
-                  "20 clients attendaient en même temps, mais l'API n'a jamais vu plus de %ld "
-                  "requêtes simultanées : les appels d'un client n'ont pas chevauché ceux des "
-                  "autres (environ 100 attendus). Le fil libcurl doit confier à la même "
-                  "multi-poignée les transferts de TOUTES les requêtes arrivées, sans attendre "
-                  "que les précédentes soient finies.", st.peak);
-    finish(&p, "evenementiel");
-}
-
 /* Quand une page arrive, ses appels à l'API partent aussitôt : le fil
  * libcurl, endormi dans curl_multi_poll, doit être réveillé
  * (curl_multi_wakeup). Sans réveil, il ne voit la nouvelle page qu'à la fin
@@ -612,7 +599,9 @@ static void test_evenementiel_vingt_clients(void)
  * centaines. Ce n'est pas un chronomètre posé sur le programme : c'est
  * l'ordre et l'écart de deux événements vus par le serveur, avec une marge
  * de 10 fois. */
-static void test_evenementiel_reveil(void)
+TD6_TEST(evenementiel_reveil, 30,
+         "evenementiel : les appels à l'API d'une page partent dès son arrivée "
+         "(curl_multi_wakeup)")
 {
     enum { PAGES = 5, LATENCY_MS = 100 };
     double total = 0, worst = 0;
@@ -645,7 +634,27 @@ static void test_evenementiel_reveil(void)
     finish(&p, "evenementiel");
 }
 
-static void test_evenementiel_peu_de_threads(void)
+TD6_TEST(evenementiel_vingt_clients, 30,
+         "evenementiel : 20 clients servis, leurs appels à l'API se chevauchent")
+{
+    td6_process p;
+    td6_stats st = serve_together(&p, "evenementiel", MANY,
+                                  "Le fil libcurl est seul à toucher la multi-poignée ; les "
+                                  "autres threads lui confient les pages par une file gardée "
+                                  "par un verrou.");
+
+    ck_assert_msg(st.xkcd == 5 * MANY, "20 clients × 5 bandes : %d appels à l'API attendus, "
+                  "%ld vus.", 5 * MANY, st.xkcd);
+    ck_assert_msg(st.peak > 5,
+                  "20 clients attendaient en même temps, mais l'API n'a jamais vu plus de %ld "
+                  "requêtes simultanées : les appels d'un client n'ont pas chevauché ceux des "
+                  "autres (environ 100 attendus). Le fil libcurl doit confier à la même "
+                  "multi-poignée les transferts de TOUTES les requêtes arrivées, sans attendre "
+                  "que les précédentes soient finies.", st.peak);
+    finish(&p, "evenementiel");
+}
+
+TD6_TEST(evenementiel_peu_de_threads, 30, "evenementiel : 20 clients servis avec au plus 4 threads")
 {
     td6_http replies[MANY];
 
@@ -707,91 +716,116 @@ static void sanitized_server(const char *prog, const char *variable)
     finish(&p, prog);
 }
 
-static void test_tsan_hello(void)
+TD6_TEST(tsan_hello, 60, "hello : ThreadSanitizer, aucune course de données (4 clients)")
 {
     sanitized_server("hello", "TD6_BIN_TSAN");
 }
 
-static void test_tsan_hello2(void)
+TD6_TEST(tsan_hello2, 60, "hello2 : ThreadSanitizer, aucune course de données (4 clients)")
 {
     sanitized_server("hello2", "TD6_BIN_TSAN");
 }
 
-static void test_tsan_evenementiel(void)
+TD6_TEST(tsan_evenementiel, 60,
+         "evenementiel : ThreadSanitizer, aucune course de données (4 clients)")
 {
     sanitized_server("evenementiel", "TD6_BIN_TSAN");
 }
 
-static void test_asan_hello(void)
+TD6_TEST(asan_hello, 60, "hello et hello2 sous AddressSanitizer : ni erreur de mémoire, ni fuite")
 {
     sanitized_server("hello", "TD6_BIN_ASAN");
     sanitized_server("hello2", "TD6_BIN_ASAN");
 }
 
-static void test_asan_evenementiel(void)
+TD6_TEST(asan_evenementiel, 60,
+         "evenementiel sous AddressSanitizer : ni erreur de mémoire, ni fuite")
 {
     sanitized_server("evenementiel", "TD6_BIN_ASAN");
 }
 
 /* ---- API en panne --------------------------------------------------- */
 
-/* Pour chaque programme : l'API `path` est en panne ; deux requêtes /comic
+/* Une panne de l'API : où la trouver (`api` : un chemin du serveur local,
+ * qui joue la panne, ou une URL), une variable d'environnement en plus pour
+ * le programme (ou NULL), ce que dit l'échec et où regarder. */
+typedef struct {
+    const char *api, *extra, *what, *hint;
+} api_failure;
+
+static const api_failure API_REFUSED = {
+    "http://127.0.0.1:1/xkcd", NULL, "API injoignable (connexion refusée)",
+    "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) tout de suite : l'erreur "
+    "vient du serveur d'en face, pas du vôtre. Ne réessayez pas sans fin : le client "
+    "attendrait pour toujours."
+};
+static const api_failure API_SILENT = {
+    "/xkcd-lent", "TD6_TIMEOUT_MS=300", "API qui ne répond pas (délai 300 ms)",
+    "Sans délai, le client attend aussi longtemps que l'API. Réglez CURLOPT_TIMEOUT_MS à "
+    "td6_timeout_ms() ($TD6_TIMEOUT_MS), puis répondez 502."
+};
+static const api_failure API_500 = {
+    "/xkcd-500", NULL, "API qui répond 500",
+    "Un statut >= 400 de l'API est une panne, même si son corps a l'air d'une bande (celui "
+    "de /xkcd-500 en est une) : lisez le statut avec "
+    "curl_easy_getinfo(CURLINFO_RESPONSE_CODE) et répondez 502."
+};
+static const api_failure API_BAD_JSON = {
+    "/xkcd-invalide", NULL, "API qui renvoie du JSON invalide",
+    "json_loadb renvoie NULL sur un JSON invalide : vérifiez-le avant de chercher « img », "
+    "et répondez 502 au lieu de planter."
+};
+static const api_failure API_NO_IMG = {
+    "/xkcd-sans-img", NULL, "JSON sans champ « img »",
+    "json_object_get renvoie NULL si le champ manque : vérifiez avec json_is_string, et "
+    "répondez 502."
+};
+
+/* Pour chaque programme : l'API est en panne (`f`) ; deux requêtes /comic
  * doivent recevoir 502, et le serveur doit rester debout. */
-static void check_api_failure(const char *path, const char *extra, const char *what,
-                              const char *hint)
+static void check_api_failure(const api_failure *f)
 {
     td6_server_start(2);
     for (int i = 0; i < N_PROGS; i++) {
-        td6_process p = start_prog(PROGS[i], path[0] == '/' ? faulty_api(path) : path, extra);
+        td6_process p = start_prog(PROGS[i], f->api[0] == '/' ? faulty_api(f->api) : f->api,
+                                   f->extra);
 
         for (int k = 0; k < 2; k++) {
             td6_http h = td6_get(page_url(&p, "/comic"), 5);
 
-            check_error_page(&h, PROGS[i], what, 502, hint);
+            check_error_page(&h, PROGS[i], f->what, 502, f->hint);
             td6_http_free(&h);
         }
         finish(&p, PROGS[i]);
     }
 }
 
-static void test_api_refusee(void)
+TD6_TEST(api_refusee, 40, "API injoignable : 502, et le serveur continue")
 {
-    check_api_failure("http://127.0.0.1:1/xkcd", NULL, "API injoignable (connexion refusée)",
-                      "Quand curl_easy_perform échoue, répondez 502 (Bad Gateway) tout de "
-                      "suite : l'erreur vient du serveur d'en face, pas du vôtre. Ne "
-                      "réessayez pas sans fin : le client attendrait pour toujours.");
+    check_api_failure(&API_REFUSED);
 }
 
-static void test_api_muette(void)
+TD6_TEST(api_muette, 40, "API muette : 502 au bout du délai, et le serveur continue")
 {
-    check_api_failure("/xkcd-lent", "TD6_TIMEOUT_MS=300", "API qui ne répond pas (délai 300 ms)",
-                      "Sans délai, le client attend aussi longtemps que l'API. Réglez "
-                      "CURLOPT_TIMEOUT_MS à td6_timeout_ms() ($TD6_TIMEOUT_MS), puis répondez 502.");
+    check_api_failure(&API_SILENT);
 }
 
-static void test_api_500(void)
+TD6_TEST(api_500, 40, "API qui répond 500 : 502, et le serveur continue")
 {
-    check_api_failure("/xkcd-500", NULL, "API qui répond 500",
-                      "Un statut >= 400 de l'API est une panne, même si son corps a l'air "
-                      "d'une bande (celui de /xkcd-500 en est une) : lisez le statut avec "
-                      "curl_easy_getinfo(CURLINFO_RESPONSE_CODE) et répondez 502.");
+    check_api_failure(&API_500);
 }
 
-static void test_json_invalide(void)
+TD6_TEST(json_invalide, 40, "JSON invalide : 502, sans planter")
 {
-    check_api_failure("/xkcd-invalide", NULL, "API qui renvoie du JSON invalide",
-                      "json_loadb renvoie NULL sur un JSON invalide : vérifiez-le avant de "
-                      "chercher « img », et répondez 502 au lieu de planter.");
+    check_api_failure(&API_BAD_JSON);
 }
 
-static void test_json_sans_img(void)
+TD6_TEST(json_sans_img, 40, "JSON sans « img » : 502, sans planter")
 {
-    check_api_failure("/xkcd-sans-img", NULL, "JSON sans champ « img »",
-                      "json_object_get renvoie NULL si le champ manque : vérifiez avec "
-                      "json_is_string, et répondez 502.");
+    check_api_failure(&API_NO_IMG);
 }
 
-static void test_img_echappee(void)
+TD6_TEST(img_echappee, 40, "un « img » plein de \" < > & ' est échappé dans la page")
 {
     td6_server_start(2);
     for (int i = 0; i < N_PROGS; i++) {
@@ -830,7 +864,7 @@ static void test_img_echappee(void)
 
 /* ---- Requêtes mal formées -------------------------------------------- */
 
-static void test_chemin_inconnu(void)
+TD6_TEST(chemin_inconnu, 40, "chemin inconnu : 404, sans appeler l'API")
 {
     static const char *const paths[] = { "/", "/inconnu", "/comic/3", "/comic3" };
 
@@ -856,7 +890,7 @@ static void test_chemin_inconnu(void)
     }
 }
 
-static void test_methode_refusee(void)
+TD6_TEST(methode_refusee, 40, "POST, PUT, DELETE : 405 ; HEAD : 200")
 {
     static const char *const methods[] = { "POST", "DELETE", "PUT" };
 
@@ -906,7 +940,7 @@ static int free_port(void)
     return port;
 }
 
-static void test_port_donne(void)
+TD6_TEST(port_donne, 40, "le port donné en argument est celui où le serveur écoute")
 {
     td6_server_start(2);
     for (int i = 0; i < N_PROGS; i++) {
@@ -929,7 +963,7 @@ static void test_port_donne(void)
     }
 }
 
-static void test_arret_propre(void)
+TD6_TEST(arret_propre, 60, "SIGTERM pendant un appel à l'API : arrêt propre et rapide, code 0")
 {
     td6_server_start(2);
     for (int i = 0; i < N_PROGS; i++) {
@@ -968,58 +1002,6 @@ static void test_arret_propre(void)
     }
 }
 
-void td6_register(Suite *s)
-{
-    td6_add(s, "hello_une_image", test_hello_une_image,
-            "hello /comic : une image, celle que l'API a donnée", 20);
-    td6_add(s, "hello_cinq_en_serie", test_hello_cinq_en_serie,
-            "hello /comic2 : cinq images, cherchées l'une après l'autre", 20);
-    td6_add(s, "hello_plusieurs_clients", test_hello_plusieurs_clients,
-            "hello sert 4 clients à la fois, tous ensemble (un thread par connexion)", 20);
-    td6_add(s, "hello2_cinq_en_parallele", test_hello2_cinq_en_parallele,
-            "hello2 /comic : cinq images, cherchées en même temps", 20);
-    td6_add(s, "hello2_plusieurs_clients", test_hello2_plusieurs_clients,
-            "hello2 : 10 clients à la fois, chacun sa multi-poignée", 30);
-    td6_add(s, "hello2_attente_sans_calcul", test_hello2_attente_sans_calcul,
-            "hello2 : attendre l'API ne consomme presque pas de processeur", 30);
-    td6_add(s, "evenementiel_reveil", test_evenementiel_reveil,
-            "evenementiel : les appels à l'API d'une page partent dès son arrivée "
-            "(curl_multi_wakeup)", 30);
-    td6_add(s, "evenementiel_vingt_clients", test_evenementiel_vingt_clients,
-            "evenementiel : 20 clients servis, leurs appels à l'API se chevauchent", 30);
-    td6_add(s, "evenementiel_peu_de_threads", test_evenementiel_peu_de_threads,
-            "evenementiel : 20 clients servis avec au plus 4 threads", 30);
-    td6_add(s, "tsan_hello", test_tsan_hello,
-            "hello : ThreadSanitizer, aucune course de données (4 clients)", 60);
-    td6_add(s, "tsan_hello2", test_tsan_hello2,
-            "hello2 : ThreadSanitizer, aucune course de données (4 clients)", 60);
-    td6_add(s, "tsan_evenementiel", test_tsan_evenementiel,
-            "evenementiel : ThreadSanitizer, aucune course de données (4 clients)", 60);
-    td6_add(s, "asan_hello", test_asan_hello,
-            "hello et hello2 sous AddressSanitizer : ni erreur de mémoire, ni fuite", 60);
-    td6_add(s, "asan_evenementiel", test_asan_evenementiel,
-            "evenementiel sous AddressSanitizer : ni erreur de mémoire, ni fuite", 60);
-    td6_add(s, "api_refusee", test_api_refusee,
-            "API injoignable : 502, et le serveur continue", 40);
-    td6_add(s, "api_muette", test_api_muette,
-            "API muette : 502 au bout du délai, et le serveur continue", 40);
-    td6_add(s, "api_500", test_api_500,
-            "API qui répond 500 : 502, et le serveur continue", 40);
-    td6_add(s, "json_invalide", test_json_invalide,
-            "JSON invalide : 502, sans planter", 40);
-    td6_add(s, "json_sans_img", test_json_sans_img,
-            "JSON sans « img » : 502, sans planter", 40);
-    td6_add(s, "img_echappee", test_img_echappee,
-            "un « img » plein de \" < > & ' est échappé dans la page", 40);
-    td6_add(s, "chemin_inconnu", test_chemin_inconnu,
-            "chemin inconnu : 404, sans appeler l'API", 40);
-    td6_add(s, "methode_refusee", test_methode_refusee,
-            "POST, PUT, DELETE : 405 ; HEAD : 200", 40);
-    td6_add(s, "port_donne", test_port_donne,
-            "le port donné en argument est celui où le serveur écoute", 40);
-    td6_add(s, "arret_propre", test_arret_propre,
-            "SIGTERM pendant un appel à l'API : arrêt propre et rapide, code 0", 60);
-    td6_add_cli_tests(s, "hello", "PORT");
-    td6_add_cli_tests(s, "hello2", "PORT");
-    td6_add_cli_tests(s, "evenementiel", "PORT");
-}
+TD6_CLI_TESTS("hello", "PORT");
+TD6_CLI_TESTS("hello2", "PORT");
+TD6_CLI_TESTS("evenementiel", "PORT");

@@ -110,21 +110,17 @@ static void check_output(const char *prog, const td6_result *r, const long *numb
 {
     char **lines;
     size_t n = td6_lines(r->out, &lines);
-    char expected[96], value[48];
-    double seconds = -1;
-    char tail[16] = "";
+    char expected[96];
 
     ck_assert_msg(n == count + 1,
                   "%s : %zu lignes attendues (une « cpu_bound(N) = somme » par nombre, puis "
                   "« Duration <s> seconds »), %zu lues. Sortie : « %.400s »%s%s", prog,
                   count + 1, n, r->out, *hint ? "\n" : "", hint);
     for (size_t i = 0; i < count; i++) {
-        unsigned __int128 sum = td6_sum_squares(numbers[i]);
+        unsigned __int128 sum = td6_cpu_bound_line(numbers[i], expected, sizeof expected);
         bool beyond_64 = (sum >> 64) != 0;
         long seen_n = -1;
 
-        snprintf(expected, sizeof expected, "cpu_bound(%ld) = %s", numbers[i],
-                 td6_u128_text(sum, value));
         if (strcmp(lines[i], expected) == 0)
             continue;
         /* D'abord le N de la ligne : une ligne pour un autre nombre est une
@@ -160,8 +156,7 @@ static void check_output(const char *prog, const td6_result *r, const long *numb
                            "i = 3 037 000 500."
                          : hint);
     }
-    ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
-                  strcmp(tail, "seconds") == 0 && seconds >= 0,
+    ck_assert_msg(td6_duration_line(lines[count]),
                   "%s : dernière ligne attendue « Duration <secondes> seconds », lue « %s ».",
                   prog, lines[count]);
     td6_lines_free(lines, n);
@@ -233,6 +228,22 @@ static void check_trace_items(const char *prog, const trace_line *t, size_t n,
     }
 }
 
+/* Lance `prog -j jobs` sur SPREAD avec la trace ; vérifie sa sortie, et
+ * que la trace compte un calcul par nombre. Les lignes de la trace vont
+ * dans t (64 au plus), leur nombre dans *n. Renvoie le résultat (fini, à
+ * libérer). */
+static td6_result run_spread_traced(const char *prog, int jobs, trace_line *t, size_t *n)
+{
+    const char *env[] = { td6_new_trace(), NULL };
+    td6_result r = run_numbers(prog, jobs, SPREAD, N_SPREAD, env, 30);
+
+    td6_require_finished(&r, prog);
+    check_output(prog, &r, SPREAD, N_SPREAD, "");
+    *n = read_trace(t, 64);
+    check_trace_items(prog, t, *n, SPREAD, N_SPREAD);
+    return r;
+}
+
 /* ---- Processus laissés derrière ---------------------------------------- */
 
 /* ---- Résultats exacts -------------------------------------------------- */
@@ -249,17 +260,17 @@ static void exact_for(const char *prog, int jobs)
     td6_result_free(&r);
 }
 
-static void test_sequentiel_exact(void)
+TD6_TEST(sequentiel_exact, 40, "cpu_sequentiel : sommes exactes, y compris au-delà de 2^64")
 {
     exact_for(SEQ, 0);
 }
 
-static void test_multiproc_exact(void)
+TD6_TEST(multiproc_exact, 40, "multiproc -j 2 : sommes exactes, y compris au-delà de 2^64")
 {
     exact_for(PROC, 2);
 }
 
-static void test_threads_exact(void)
+TD6_TEST(threads_exact, 40, "cpu_threads -j 2 : sommes exactes, y compris au-delà de 2^64")
 {
     exact_for(THREADS, 2);
 }
@@ -278,12 +289,14 @@ static void order_for(const char *prog)
     td6_result_free(&r);
 }
 
-static void test_multiproc_ordre_entree(void)
+TD6_TEST(multiproc_ordre_entree, 40,
+         "multiproc : résultats dans l'ordre de la liste, pas d'arrivée")
 {
     order_for(PROC);
 }
 
-static void test_threads_ordre_entree(void)
+TD6_TEST(threads_ordre_entree, 40,
+         "cpu_threads : résultats dans l'ordre de la liste, pas d'arrivée")
 {
     order_for(THREADS);
 }
@@ -294,16 +307,11 @@ static void test_threads_ordre_entree(void)
  * (différents de celui du programme) dans *workers. */
 static void traced_processes(int jobs, size_t *workers, size_t *in_parent)
 {
-    const char *env[] = { td6_new_trace(), NULL };
-    td6_result r = run_numbers(PROC, jobs, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     long pids[64];
     size_t n, k = 0;
+    td6_result r = run_spread_traced(PROC, jobs, t, &n);
 
-    td6_require_finished(&r, PROC);
-    check_output(PROC, &r, SPREAD, N_SPREAD, "");
-    n = read_trace(t, 64);
-    check_trace_items(PROC, t, n, SPREAD, N_SPREAD);
     *in_parent = 0;
     for (size_t i = 0; i < n; i++) {
         if (t[i].pid == (long)r.pid)
@@ -315,7 +323,8 @@ static void traced_processes(int jobs, size_t *workers, size_t *in_parent)
     td6_result_free(&r);
 }
 
-static void test_multiproc_plusieurs_processus(void)
+TD6_TEST(multiproc_plusieurs_processus, 70,
+         "multiproc -j 2 : deux processus ouvriers calculent (-j 1 : un seul)")
 {
     size_t workers, in_parent;
 
@@ -339,7 +348,7 @@ static void test_multiproc_plusieurs_processus(void)
                   workers, in_parent);
 }
 
-static void test_multiproc_ouvriers_par_defaut(void)
+TD6_TEST(multiproc_ouvriers_par_defaut, 40, "multiproc sans -j : un ouvrier par cœur")
 {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     size_t cpus = online > 0 ? (size_t)online : 1;
@@ -354,18 +363,14 @@ static void test_multiproc_ouvriers_par_defaut(void)
                   least, most, in_parent);
 }
 
-static void test_threads_plusieurs_threads(void)
+TD6_TEST(threads_plusieurs_threads, 40,
+         "cpu_threads -j 2 : deux threads calculent, dans un seul processus")
 {
-    const char *env[] = { td6_new_trace(), NULL };
-    td6_result r = run_numbers(THREADS, 2, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     long tids[64];
     size_t n, other_pid = 0;
+    td6_result r = run_spread_traced(THREADS, 2, t, &n);
 
-    td6_require_finished(&r, THREADS);
-    check_output(THREADS, &r, SPREAD, N_SPREAD, "");
-    n = read_trace(t, 64);
-    check_trace_items(THREADS, t, n, SPREAD, N_SPREAD);
     for (size_t i = 0; i < n; i++) {
         other_pid += (t[i].pid != (long)r.pid);
         tids[i] = t[i].tid;
@@ -405,15 +410,10 @@ static size_t overlapping_pairs(const trace_line *t, size_t n)
 
 static void overlap_for(const char *prog, const char *cause)
 {
-    const char *env[] = { td6_new_trace(), NULL };
-    td6_result r = run_numbers(prog, 2, SPREAD, N_SPREAD, env, 30);
     trace_line t[64];
     size_t n;
+    td6_result r = run_spread_traced(prog, 2, t, &n);
 
-    td6_require_finished(&r, prog);
-    check_output(prog, &r, SPREAD, N_SPREAD, "");
-    n = read_trace(t, 64);
-    check_trace_items(prog, t, n, SPREAD, N_SPREAD);
     ck_assert_msg(overlapping_pairs(t, n) > 0,
                   "%s -j 2 : dans la trace, aucun calcul n'a commencé avant que le précédent "
                   "ne finisse : les %zu calculs ont été faits l'un après l'autre, jamais deux "
@@ -421,14 +421,16 @@ static void overlap_for(const char *prog, const char *cause)
     td6_result_free(&r);
 }
 
-static void test_threads_chevauchement(void)
+TD6_TEST(threads_chevauchement, 40,
+         "cpu_threads -j 2 : deux calculs au moins se font en même temps (trace)")
 {
     overlap_for(THREADS, "Le verrou de la piscine ne protège que la prise de l'élément "
                          "suivant (lire et avancer next) : le rendre AVANT de calculer, sinon "
                          "un seul thread travaille pendant que l'autre attend le verrou.");
 }
 
-static void test_multiproc_chevauchement(void)
+TD6_TEST(multiproc_chevauchement, 40,
+         "multiproc -j 2 : deux calculs au moins se font en même temps (trace)")
 {
     overlap_for(PROC, "Le parent doit donner un élément à chaque ouvrier libre sans attendre "
                       "le résultat du précédent : tous les ouvriers calculent pendant qu'il "
@@ -442,7 +444,8 @@ static void test_multiproc_chevauchement(void)
  * même si la somme est sur 128 bits. Un seul gros nombre : ~2 s de calcul. */
 #define FIRST_SQUARE_OVERFLOW 3037000501L
 
-static void test_sequentiel_carre_128_bits(void)
+TD6_TEST(sequentiel_carre_128_bits, 180,
+         "cpu_sequentiel : carré exact au-delà de 2^63 (n = 3 037 000 501)")
 {
     static const long big[] = { FIRST_SQUARE_OVERFLOW };
     td6_result r;
@@ -463,7 +466,8 @@ static void test_sequentiel_carre_128_bits(void)
 
 /* ---- Ni zombie, ni ouvrier perdu de vue -------------------------------- */
 
-static void test_multiproc_sans_zombie(void)
+TD6_TEST(multiproc_sans_zombie, 40,
+         "multiproc : chaque enfant est attendu, aucun ne survit au programme")
 {
     static const char *const args[] = { "-j", "2", "1000", "2000", "3000", "4000", NULL };
     td6_result r = td6_run(PROC, args, NULL, 20);
@@ -570,7 +574,8 @@ static void *killer_main(void *arg)
     return NULL;
 }
 
-static void test_multiproc_ouvrier_tue(void)
+TD6_TEST(multiproc_ouvrier_tue, 30,
+         "multiproc : un ouvrier tué est signalé, les autres résultats rendus")
 {
     char lost[48];
     long numbers[N_SMALL], survivors[N_SMALL];
@@ -640,49 +645,16 @@ static void sanitized_for(const char *variable, const char *prog)
     td6_result_free(&r);
 }
 
-static void test_tsan_cpu_threads(void)
+TD6_TEST(tsan_cpu_threads, 90, "cpu_threads : ThreadSanitizer, aucune course de données")
 {
     sanitized_for("TD6_BIN_TSAN", THREADS);
 }
 
-static void test_asan_multiproc(void)
+TD6_TEST(asan_multiproc, 90, "multiproc : AddressSanitizer + UBSan, ni accès invalide, ni fuite")
 {
     sanitized_for("TD6_BIN_ASAN", PROC);
 }
 
-void td6_register(Suite *s)
-{
-    td6_add(s, "sequentiel_exact", test_sequentiel_exact,
-            "cpu_sequentiel : sommes exactes, y compris au-delà de 2^64", 40);
-    td6_add(s, "multiproc_exact", test_multiproc_exact,
-            "multiproc -j 2 : sommes exactes, y compris au-delà de 2^64", 40);
-    td6_add(s, "threads_exact", test_threads_exact,
-            "cpu_threads -j 2 : sommes exactes, y compris au-delà de 2^64", 40);
-    td6_add(s, "multiproc_ordre_entree", test_multiproc_ordre_entree,
-            "multiproc : résultats dans l'ordre de la liste, pas d'arrivée", 40);
-    td6_add(s, "threads_ordre_entree", test_threads_ordre_entree,
-            "cpu_threads : résultats dans l'ordre de la liste, pas d'arrivée", 40);
-    td6_add(s, "multiproc_plusieurs_processus", test_multiproc_plusieurs_processus,
-            "multiproc -j 2 : deux processus ouvriers calculent (-j 1 : un seul)", 70);
-    td6_add(s, "multiproc_ouvriers_par_defaut", test_multiproc_ouvriers_par_defaut,
-            "multiproc sans -j : un ouvrier par cœur", 40);
-    td6_add(s, "threads_plusieurs_threads", test_threads_plusieurs_threads,
-            "cpu_threads -j 2 : deux threads calculent, dans un seul processus", 40);
-    td6_add(s, "threads_chevauchement", test_threads_chevauchement,
-            "cpu_threads -j 2 : deux calculs au moins se font en même temps (trace)", 40);
-    td6_add(s, "multiproc_chevauchement", test_multiproc_chevauchement,
-            "multiproc -j 2 : deux calculs au moins se font en même temps (trace)", 40);
-    td6_add(s, "sequentiel_carre_128_bits", test_sequentiel_carre_128_bits,
-            "cpu_sequentiel : carré exact au-delà de 2^63 (n = 3 037 000 501)", 180);
-    td6_add(s, "multiproc_sans_zombie", test_multiproc_sans_zombie,
-            "multiproc : chaque enfant est attendu, aucun ne survit au programme", 40);
-    td6_add(s, "multiproc_ouvrier_tue", test_multiproc_ouvrier_tue,
-            "multiproc : un ouvrier tué est signalé, les autres résultats rendus", 30);
-    td6_add(s, "tsan_cpu_threads", test_tsan_cpu_threads,
-            "cpu_threads : ThreadSanitizer, aucune course de données", 90);
-    td6_add(s, "asan_multiproc", test_asan_multiproc,
-            "multiproc : AddressSanitizer + UBSan, ni accès invalide, ni fuite", 90);
-    td6_add_cli_tests(s, "cpu_sequentiel", "N -j 1 256");
-    td6_add_cli_tests(s, "cpu_threads", "N -j 1 256");
-    td6_add_cli_tests(s, "multiproc", "N -j 1 256");
-}
+TD6_CLI_TESTS("cpu_sequentiel", "N -j 1 256");
+TD6_CLI_TESTS("cpu_threads", "N -j 1 256");
+TD6_CLI_TESTS("multiproc", "N -j 1 256");

@@ -92,8 +92,7 @@ static void check_output(const td6_result *r, const long *numbers, size_t count,
 {
     char **lines;
     size_t n = td6_lines(r->out, &lines);
-    char want[128], digits[48], tail[16] = "";
-    double seconds = -1;
+    char want[128], digits[48];
 
     ck_assert_msg(r->status == 0, "%s : code de sortie 0 attendu, lu %d. stderr : « %.300s »",
                   what, r->status, r->err);
@@ -117,8 +116,7 @@ static void check_output(const td6_result *r, const long *numbers, size_t count,
         ck_abort_msg("%s, ligne %zu : attendu « %s », lu « %s ». %s", what, i + 1, want,
                      lines[i], diagnose(seen, numbers[i], k, i));
     }
-    ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
-                  strcmp(tail, "seconds") == 0 && seconds >= 0,
+    ck_assert_msg(td6_duration_line(lines[count]),
                   "%s : dernière ligne attendue « Duration <durée> seconds », lue « %s ».",
                   what, lines[count]);
     td6_lines_free(lines, n);
@@ -198,6 +196,23 @@ static void trace_read(trace *t)
     unlink(t->path);
 }
 
+/* Comme run_and_check, la trace `t` dans l'environnement de partial, puis
+ * lue. Renvoie le résultat (à libérer) : son pid est celui du processus
+ * principal. */
+static td6_result run_traced(const char *const *opts, const long *numbers, size_t count, long k,
+                             const char *what, trace *t)
+{
+    char texts[MAX_ITEMS][24];
+
+    trace_init(t);
+    const char *env[] = { t->env, NULL };
+    td6_result r = run(make_args(opts, numbers, count, texts), env);
+
+    check_output(&r, numbers, count, k, what);
+    trace_read(t);
+    return r;
+}
+
 /* Nombre de PID différents dans la trace. */
 static size_t trace_distinct_pids(const trace *t)
 {
@@ -215,7 +230,7 @@ static size_t trace_distinct_pids(const trace *t)
 
 /* ---- Les tests ------------------------------------------------------------ */
 
-static void test_valeurs_exactes(void)
+TD6_TEST(valeurs_exactes, 60, "Σ (i² + 10) exacte, même au-delà de 2^64")
 {
     static const long numbers[] = { 1, 2, 3, 1000, 5000000, 4000000 };
     const char *opts[] = { "-j", "2", "-k", "10", NULL };
@@ -223,7 +238,7 @@ static void test_valeurs_exactes(void)
     run_and_check(opts, numbers, 6, 10, "partial -j 2 -k 10 1 2 3 1000 5000000 4000000");
 }
 
-static void test_plusieurs_k(void)
+TD6_TEST(plusieurs_k, 90, "-k AJOUT est bien lié : résultats exacts pour k = 0, 1, 7, 1 000 000")
 {
     static const long numbers[] = { 10, 100, 3000, 250000 };
     static const char *ks[] = { "0", "1", "7", "1000000" };
@@ -237,7 +252,7 @@ static void test_plusieurs_k(void)
     }
 }
 
-static void test_k_par_defaut(void)
+TD6_TEST(k_par_defaut, 60, "sans -k, number2 vaut 10 comme le cours")
 {
     static const long numbers[] = { 10, 20, 3000000 };
     const char *opts[] = { "-j", "2", NULL };
@@ -246,7 +261,7 @@ static void test_k_par_defaut(void)
                   "partial -j 2 10 20 3000000 (sans -k : number2 = 10, comme le cours)");
 }
 
-static void test_ordre_des_entrees(void)
+TD6_TEST(ordre_des_entrees, 60, "les résultats s'affichent dans l'ordre des nombres donnés")
 {
     static const long numbers[] = { 30000000, 10, 20000000, 5, 10000000, 1 };
     const char *opts[] = { "-j", "3", "-k", "3", NULL };
@@ -256,7 +271,7 @@ static void test_ordre_des_entrees(void)
                   "l'ordre donné)");
 }
 
-static void test_argument_lie_non_modifie(void)
+TD6_TEST(argument_lie_non_modifie, 60, "le même partial sert à tous les éléments sans être modifié")
 {
     static const long numbers[] = { 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000 };
     const char *one[] = { "-j", "1", "-k", "5", NULL };
@@ -267,20 +282,14 @@ static void test_argument_lie_non_modifie(void)
     run_and_check(two, numbers, 8, 5, "partial -j 2 -k 5 (8 nombres)");
 }
 
-static void test_plusieurs_processus(void)
+TD6_TEST(plusieurs_processus, 60, "-j 2 : deux travailleurs (deux PID), pas le processus principal")
 {
     static const long numbers[] = { 2000000, 2000001, 2000002, 2000003,
                                     2000004, 2000005, 2000006, 2000007 };
     const char *opts[] = { "-j", "2", "-k", "1", NULL };
-    char texts[MAX_ITEMS][24];
     trace t;
+    td6_result r = run_traced(opts, numbers, 8, 1, "partial -j 2 -k 1 (8 nombres)", &t);
 
-    trace_init(&t);
-    const char *env[] = { t.env, NULL };
-    td6_result r = run(make_args(opts, numbers, 8, texts), env);
-
-    check_output(&r, numbers, 8, 1, "partial -j 2 -k 1 (8 nombres)");
-    trace_read(&t);
     ck_assert_msg(t.n == 8, "La trace ($TD6_TRACE) devrait avoir une ligne « calcul » par "
                   "nombre, soit 8 ; elle en a %zu. Chaque élément est-il calculé une seule "
                   "fois, par un travailleur ?", t.n);
@@ -296,23 +305,19 @@ static void test_plusieurs_processus(void)
     td6_result_free(&r);
 }
 
-static void test_repartition_dynamique(void)
+TD6_TEST(repartition_dynamique, 60,
+         "un travailleur libre prend l'élément suivant (pas de partage fixé d'avance)")
 {
     /* Un gros nombre (~0,1 s de calcul) et neuf tout petits. */
     static const long numbers[] = { 100000000, 1000, 1001, 1002, 1003,
                                     1004, 1005, 1006, 1007, 1008 };
     const char *opts[] = { "-j", "2", "-k", "2", NULL };
-    char texts[MAX_ITEMS][24];
     size_t big_pid_items = 0;
     long big_pid = -1;
     trace t;
+    td6_result r = run_traced(opts, numbers, 10, 2, "partial -j 2 -k 2 100000000 1000 ... 1008",
+                              &t);
 
-    trace_init(&t);
-    const char *env[] = { t.env, NULL };
-    td6_result r = run(make_args(opts, numbers, 10, texts), env);
-
-    check_output(&r, numbers, 10, 2, "partial -j 2 -k 2 100000000 1000 ... 1008");
-    trace_read(&t);
     for (size_t i = 0; i < t.n; i++)
         if (strstr(t.tasks[i], "100000000") != NULL)
             big_pid = t.pids[i];
@@ -331,7 +336,7 @@ static void test_repartition_dynamique(void)
     td6_result_free(&r);
 }
 
-static void test_spawn_memes_resultats(void)
+TD6_TEST(spawn_memes_resultats, 60, "--spawn donne les mêmes résultats exacts que fork")
 {
     static const long numbers[] = { 7, 1000, 5000000, 3, 250000 };
     const char *spawn[] = { "-j", "2", "-k", "7", "--spawn", NULL };
@@ -350,19 +355,13 @@ static void test_spawn_memes_resultats(void)
     td6_result_free(&rf);
 }
 
-static void test_spawn_processus(void)
+TD6_TEST(spawn_processus, 60, "--spawn : les calculs sont faits par des programmes relancés")
 {
     static const long numbers[] = { 1000000, 1000001, 1000002, 1000003, 1000004, 1000005 };
     const char *opts[] = { "-j", "2", "-k", "4", "--spawn", NULL };
-    char texts[MAX_ITEMS][24];
     trace t;
+    td6_result r = run_traced(opts, numbers, 6, 4, "partial --spawn -j 2 -k 4 (6 nombres)", &t);
 
-    trace_init(&t);
-    const char *env[] = { t.env, NULL };
-    td6_result r = run(make_args(opts, numbers, 6, texts), env);
-
-    check_output(&r, numbers, 6, 4, "partial --spawn -j 2 -k 4 (6 nombres)");
-    trace_read(&t);
     ck_assert_msg(t.n == 6, "En mode --spawn, la trace devrait avoir une ligne « calcul » par "
                   "nombre (6), écrite par les travailleurs ; elle en a %zu.", t.n);
     for (size_t i = 0; i < t.n; i++)
@@ -375,7 +374,7 @@ static void test_spawn_processus(void)
     td6_result_free(&r);
 }
 
-static void test_lambda_avec_fork(void)
+TD6_TEST(lambda_avec_fork, 60, "--lambda marche avec fork : l'adresse de la fonction reste valable")
 {
     static const long numbers[] = { 10, 20, 3000 };
     const char *opts[] = { "-j", "2", "-k", "10", "--lambda", NULL };
@@ -385,7 +384,8 @@ static void test_lambda_avec_fork(void)
                   "reste valable dans l'enfant, la « lambda » doit marcher)");
 }
 
-static void test_lambda_avec_spawn(void)
+TD6_TEST(lambda_avec_spawn, 60,
+         "--spawn --lambda échoue vite, avec un message clair et un code non nul")
 {
     const char *args[] = { "-j", "2", "-k", "10", "--spawn", "--lambda", "10", "20", "30",
                            NULL };
@@ -421,9 +421,10 @@ static void test_lambda_avec_spawn(void)
     td6_result_free(&r);
 }
 
-/* -k est propre à partial : les tests cli_* communs (td6_add_cli_tests) ne
+/* -k est propre à partial : les tests cli_* communs (TD6_CLI_TESTS) ne
  * le connaissent pas. Code donné (options.c) : non noté, comme eux. */
-static void test_cli_partial_k_invalide(void)
+TD6_TEST(cli_partial_k_invalide, 30,
+         "-k hors de 0 à 1 000 000 000 ou pas un entier : message et code 2")
 {
     static const char *const cases[][4] = {
         { "-k", "abc", "10", NULL },
@@ -444,7 +445,8 @@ static void test_cli_partial_k_invalide(void)
 /* partial compilé avec AddressSanitizer + UBSan (make test le construit),
  * avec fork puis avec --spawn, sur de petits nombres : ni accès invalide,
  * ni comportement indéfini, ni fuite (un registre, un tampon jamais rendus). */
-static void test_asan_partial(void)
+TD6_TEST(asan_partial, 90,
+         "AddressSanitizer + UBSan (fork et --spawn) : ni accès invalide, ni fuite")
 {
     static const long numbers[] = { 3, 1000, 20000 };
     const char *fork_opts[] = { "-j", "2", "-k", "7", NULL };
@@ -456,32 +458,4 @@ static void test_asan_partial(void)
                   "partial -j 2 -k 7 --spawn 3 1000 20000 (AddressSanitizer)");
 }
 
-void td6_register(Suite *s)
-{
-    td6_add(s, "valeurs_exactes", test_valeurs_exactes,
-            "Σ (i² + 10) exacte, même au-delà de 2^64", 60);
-    td6_add(s, "plusieurs_k", test_plusieurs_k,
-            "-k AJOUT est bien lié : résultats exacts pour k = 0, 1, 7, 1 000 000", 90);
-    td6_add(s, "k_par_defaut", test_k_par_defaut, "sans -k, number2 vaut 10 comme le cours", 60);
-    td6_add(s, "ordre_des_entrees", test_ordre_des_entrees,
-            "les résultats s'affichent dans l'ordre des nombres donnés", 60);
-    td6_add(s, "argument_lie_non_modifie", test_argument_lie_non_modifie,
-            "le même partial sert à tous les éléments sans être modifié", 60);
-    td6_add(s, "plusieurs_processus", test_plusieurs_processus,
-            "-j 2 : deux travailleurs (deux PID), pas le processus principal", 60);
-    td6_add(s, "repartition_dynamique", test_repartition_dynamique,
-            "un travailleur libre prend l'élément suivant (pas de partage fixé d'avance)", 60);
-    td6_add(s, "spawn_memes_resultats", test_spawn_memes_resultats,
-            "--spawn donne les mêmes résultats exacts que fork", 60);
-    td6_add(s, "spawn_processus", test_spawn_processus,
-            "--spawn : les calculs sont faits par des programmes relancés", 60);
-    td6_add(s, "lambda_avec_fork", test_lambda_avec_fork,
-            "--lambda marche avec fork : l'adresse de la fonction reste valable", 60);
-    td6_add(s, "lambda_avec_spawn", test_lambda_avec_spawn,
-            "--spawn --lambda échoue vite, avec un message clair et un code non nul", 60);
-    td6_add(s, "cli_partial_k_invalide", test_cli_partial_k_invalide,
-            "-k hors de 0 à 1 000 000 000 ou pas un entier : message et code 2", 30);
-    td6_add(s, "asan_partial", test_asan_partial,
-            "AddressSanitizer + UBSan (fork et --spawn) : ni accès invalide, ni fuite", 90);
-    td6_add_cli_tests(s, PROG, "N -j 1 256");
-}
+TD6_CLI_TESTS(PROG, "N -j 1 256");

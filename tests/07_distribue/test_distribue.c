@@ -207,8 +207,6 @@ static void check_output(const char *prog, int ranks, const td6_result *r,
     char **lines;
     size_t n = td6_lines(r->out, &lines);
     char expected[96], value[48];
-    double seconds = -1;
-    char tail[16] = "";
 
     ck_assert_msg(n == count + 1,
                   "mpiexec -n %d %s : %zu lignes attendues (une « cpu_bound(N) = somme » par "
@@ -218,13 +216,10 @@ static void check_output(const char *prog, int ranks, const td6_result *r,
                                   "le faire (if (rank == 0))." : "",
                   n < count + 1 ? " — le rang 0 a-t-il reçu tous les résultats ?" : "");
     for (size_t i = 0; i < count; i++) {
-        unsigned __int128 sum = td6_sum_squares(numbers[i]);
+        unsigned __int128 sum = td6_cpu_bound_line(numbers[i], expected, sizeof expected);
         bool beyond_64 = (sum >> 64) != 0;
-
         char zero[96], low[96];
 
-        snprintf(expected, sizeof expected, "cpu_bound(%ld) = %s", numbers[i],
-                 td6_u128_text(sum, value));
         snprintf(zero, sizeof zero, "cpu_bound(%ld) = 0", numbers[i]);
         snprintf(low, sizeof low, "cpu_bound(%ld) = %s", numbers[i],
                  td6_u128_text((uint64_t)sum, value));
@@ -241,8 +236,7 @@ static void check_output(const char *prog, int ranks, const td6_result *r,
                             "recollez-les chez le rang 0."
                           : hint);
     }
-    ck_assert_msg(sscanf(lines[count], "Duration %lf %15s", &seconds, tail) == 2 &&
-                  strcmp(tail, "seconds") == 0 && seconds >= 0,
+    ck_assert_msg(td6_duration_line(lines[count]),
                   "mpiexec -n %d %s : dernière ligne attendue « Duration <secondes> "
                   "seconds », lue « %s ».", ranks, prog, lines[count]);
     td6_lines_free(lines, n);
@@ -287,12 +281,13 @@ static void exact_for(const char *prog)
     }
 }
 
-static void test_repartition_exact(void)
+TD6_TEST(repartition_exact, 120,
+         "repartition : sommes exactes sur 128 bits avec 1, 2, 3 et 4 rangs")
 {
     exact_for(REP);
 }
 
-static void test_maitre_exact(void)
+TD6_TEST(maitre_exact, 120, "maitre : sommes exactes sur 128 bits avec 1, 2, 3 et 4 rangs")
 {
     exact_for(MAI);
 }
@@ -312,12 +307,12 @@ static void order_for(const char *prog)
     td6_result_free(&r);
 }
 
-static void test_repartition_ordre(void)
+TD6_TEST(repartition_ordre, 60, "repartition : résultats dans l'ordre de la liste")
 {
     order_for(REP);
 }
 
-static void test_maitre_ordre(void)
+TD6_TEST(maitre_ordre, 60, "maitre : résultats dans l'ordre de la liste, pas d'arrivée")
 {
     order_for(MAI);
 }
@@ -346,7 +341,7 @@ static void every_rank_works(const char *prog, int first, const char *who, const
     }
 }
 
-static void test_repartition_tous_les_rangs(void)
+TD6_TEST(repartition_tous_les_rangs, 120, "repartition : chaque rang (0 compris) calcule sa part")
 {
     every_rank_works(REP, 0, "le rang",
                      "Dans un partage fixe, chaque rang calcule SA part de la liste, d'après "
@@ -354,7 +349,7 @@ static void test_repartition_tous_les_rangs(void)
                      "rang 0 aussi, puis il rassemble.");
 }
 
-static void test_maitre_tous_les_ouvriers(void)
+TD6_TEST(maitre_tous_les_ouvriers, 120, "maitre : chaque ouvrier reçoit du travail")
 {
     every_rank_works(MAI, 1, "l'ouvrier de rang",
                      "Le maître (rang 0) doit donner un premier nombre à chaque ouvrier "
@@ -363,7 +358,8 @@ static void test_maitre_tous_les_ouvriers(void)
 
 /* ---- Le maître équilibre la charge ------------------------------------- */
 
-static void test_maitre_equilibrage(void)
+TD6_TEST(maitre_equilibrage, 60,
+         "maitre : l'ouvrier libre reçoit plus de travail que l'ouvrier occupé")
 {
     td6_result r = run_mpi(MAI, 3, UNEVEN, N_UNEVEN, NULL);
     trace_info t;
@@ -393,7 +389,7 @@ static void test_maitre_equilibrage(void)
 
 /* ---- Plus de rangs que de nombres -------------------------------------- */
 
-static void test_plus_de_rangs_que_de_nombres(void)
+TD6_TEST(plus_de_rangs_que_de_nombres, 60, "4 rangs pour 2 nombres : juste, et tout le monde finit")
 {
     static const long TWO[] = { 3, 5000000 };
     const char *progs[] = { REP, MAI };
@@ -414,7 +410,7 @@ static void test_plus_de_rangs_que_de_nombres(void)
 
 /* ---- MPI_Finalize ------------------------------------------------------ */
 
-static void test_mpi_finalize(void)
+TD6_TEST(mpi_finalize, 60, "chaque rang appelle MPI_Finalize avant de finir")
 {
     const char *progs[] = { REP, MAI };
 
@@ -485,32 +481,8 @@ static void bad_arguments_for(const char *prog)
     td6_result_free(&r);
 }
 
-static void test_arguments(void)
+TD6_TEST(arguments, 120, "-h, nombres refusés (erreur du rang 0, code 2, aucun rang restant)")
 {
     bad_arguments_for(REP);
     bad_arguments_for(MAI);
-}
-
-void td6_register(Suite *s)
-{
-    td6_add(s, "repartition_exact", test_repartition_exact,
-            "repartition : sommes exactes sur 128 bits avec 1, 2, 3 et 4 rangs", 120);
-    td6_add(s, "maitre_exact", test_maitre_exact,
-            "maitre : sommes exactes sur 128 bits avec 1, 2, 3 et 4 rangs", 120);
-    td6_add(s, "repartition_ordre", test_repartition_ordre,
-            "repartition : résultats dans l'ordre de la liste", 60);
-    td6_add(s, "maitre_ordre", test_maitre_ordre,
-            "maitre : résultats dans l'ordre de la liste, pas d'arrivée", 60);
-    td6_add(s, "repartition_tous_les_rangs", test_repartition_tous_les_rangs,
-            "repartition : chaque rang (0 compris) calcule sa part", 120);
-    td6_add(s, "maitre_tous_les_ouvriers", test_maitre_tous_les_ouvriers,
-            "maitre : chaque ouvrier reçoit du travail", 120);
-    td6_add(s, "maitre_equilibrage", test_maitre_equilibrage,
-            "maitre : l'ouvrier libre reçoit plus de travail que l'ouvrier occupé", 60);
-    td6_add(s, "plus_de_rangs_que_de_nombres", test_plus_de_rangs_que_de_nombres,
-            "4 rangs pour 2 nombres : juste, et tout le monde finit", 60);
-    td6_add(s, "mpi_finalize", test_mpi_finalize,
-            "chaque rang appelle MPI_Finalize avant de finir", 60);
-    td6_add(s, "arguments", test_arguments,
-            "-h, nombres refusés (erreur du rang 0, code 2, aucun rang restant)", 120);
 }

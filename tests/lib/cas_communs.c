@@ -1,8 +1,9 @@
 /*
  * cas_communs.c — deux cas que jugent de la même façon tous les programmes
  * qui téléchargent (chapitres 01 à 03) : un serveur muet (le délai), et pas
- * de serveur du tout. Chaque suite y ajoute ce qui est propre à son
- * programme (l'ordre des lignes, le nombre d'échecs signalés...).
+ * de serveur du tout ; et la ligne « Downloaded » des chapitres 01 et 02.
+ * Chaque suite y ajoute ce qui est propre à son programme (l'ordre des
+ * lignes, le nombre d'échecs signalés...).
  */
 #include "interne.h"
 
@@ -28,6 +29,18 @@ td6_result td6_run_with_silent_server(const char *prog, const char *const *args,
                   "($TD6_TIMEOUT_MS, ici 300 ms : CURLOPT_TIMEOUT_MS = td6_timeout_ms(), %s) ; "
                   "stderr : « %.300s »", where, r.err);
     return r;
+}
+
+void td6_check_downloaded(const char *line, size_t count)
+{
+    size_t n = 0;
+    double seconds = -1;
+
+    ck_assert_msg(td6_downloaded_line(line, &n, &seconds),
+                  "Dernière ligne attendue : « Downloaded %zu in <durée> seconds », lue : « %s ».",
+                  count, line != NULL ? line : "(rien)");
+    ck_assert_msg(n == count && seconds >= 0,
+                  "« Downloaded » annonce %zu pages (attendu %zu) en %g s.", n, count, seconds);
 }
 
 td6_result td6_run_without_server(const char *prog, const char *hint)

@@ -65,6 +65,20 @@ static int emit_format(FILE *f, const char *format, va_list args)
     return len;
 }
 
+/* Le corps des fonctions à nombre variable d'arguments (printf, fprintf et
+ * leurs variantes _chk) : leurs arguments, après `format`, vont à
+ * emit_format. */
+#define EMIT_ARGUMENTS(f, format)                                                                 \
+    do {                                                                                          \
+        va_list args;                                                                             \
+        int len;                                                                                  \
+                                                                                                  \
+        va_start(args, format);                                                                   \
+        len = emit_format(f, format, args);                                                       \
+        va_end(args);                                                                             \
+        return len;                                                                               \
+    } while (0)
+
 int vfprintf(FILE *f, const char *format, va_list args)
 {
     return emit_format(f, format, args);
@@ -77,49 +91,25 @@ int vprintf(const char *format, va_list args)
 
 int fprintf(FILE *f, const char *format, ...)
 {
-    va_list args;
-    int len;
-
-    va_start(args, format);
-    len = emit_format(f, format, args);
-    va_end(args);
-    return len;
+    EMIT_ARGUMENTS(f, format);
 }
 
 int printf(const char *format, ...)
 {
-    va_list args;
-    int len;
-
-    va_start(args, format);
-    len = emit_format(stdout, format, args);
-    va_end(args);
-    return len;
+    EMIT_ARGUMENTS(stdout, format);
 }
 
 /* Les variantes de _FORTIFY_SOURCE. */
 int __printf_chk(int flag, const char *format, ...)
 {
-    va_list args;
-    int len;
-
     (void)flag;
-    va_start(args, format);
-    len = emit_format(stdout, format, args);
-    va_end(args);
-    return len;
+    EMIT_ARGUMENTS(stdout, format);
 }
 
 int __fprintf_chk(FILE *f, int flag, const char *format, ...)
 {
-    va_list args;
-    int len;
-
     (void)flag;
-    va_start(args, format);
-    len = emit_format(f, format, args);
-    va_end(args);
-    return len;
+    EMIT_ARGUMENTS(f, format);
 }
 
 int __vfprintf_chk(FILE *f, int flag, const char *format, va_list args)

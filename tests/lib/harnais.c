@@ -151,6 +151,23 @@ size_t td6_count(const char *text, const char *needle)
     return n;
 }
 
+bool td6_downloaded_line(const char *line, size_t *count, double *seconds)
+{
+    char tail[16] = "";
+
+    return line != NULL && sscanf(line, "Downloaded %zu in %lf %15s", count, seconds, tail) == 3 &&
+           strcmp(tail, "seconds") == 0;
+}
+
+bool td6_duration_line(const char *line)
+{
+    double seconds = -1;
+    char tail[16] = "";
+
+    return line != NULL && sscanf(line, "Duration %lf %15s", &seconds, tail) == 2 &&
+           strcmp(tail, "seconds") == 0 && seconds >= 0;
+}
+
 /* ---- Valeurs attendues ------------------------------------------------- */
 
 unsigned __int128 td6_sum_squares(long n)
@@ -174,6 +191,15 @@ char *td6_u128_text(unsigned __int128 value, char buf[48])
         buf[i] = tmp[len - 1 - i];
     buf[len] = '\0';
     return buf;
+}
+
+unsigned __int128 td6_cpu_bound_line(long n, char *buf, size_t size)
+{
+    unsigned __int128 sum = td6_sum_squares(n);
+    char digits[48];
+
+    snprintf(buf, size, "cpu_bound(%ld) = %s", n, td6_u128_text(sum, digits));
+    return sum;
 }
 
 long td6_thread_count(pid_t pid)

@@ -37,6 +37,17 @@
 #define REPEAT_HTTP_S 2.0         /* récidive : attente d'un serveur déjà muet */
 #define MAX_SPAWNED 16            /* programmes lancés par td6_spawn à la fois */
 
+/* ---- principal.c, ligne_de_commande.c : la suite ------------------------ */
+
+/* Ajoute à `s` un test (un TCase d'un seul test, nommé `name`) avec sa
+ * description et son délai en secondes : ce que déclare TD6_TEST. */
+void td6_add(Suite *s, const char *name, td6_test_fn fn, const char *description,
+             int timeout_s);
+
+/* Les tests cli_<program>_... (ligne_de_commande.c) : ce que déclare
+ * TD6_CLI_TESTS. */
+void td6_add_cli_tests(Suite *s, const char *program, const char *form);
+
 /* ---- harnais.c : petits outils ------------------------------------------ */
 
 double now_s(void);

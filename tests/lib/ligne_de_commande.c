@@ -2,9 +2,9 @@
  * ligne_de_commande.c — les tests de la ligne de commande, les mêmes pour
  * chaque programme du TD et pour le serveur local (voir commun/ligne.h).
  *
- * Une suite les ajoute, programme par programme, dans son td6_register :
+ * Une suite les déclare, programme par programme (voir td6_test.h) :
  *
- *     td6_add_cli_tests(s, "threads", "URL -w 1 1000");
+ *     TD6_CLI_TESTS("threads", "URL -w 1 1000");
  *
  * `form` dit ce que le programme attend après ses options, puis, s'il en a
  * une, l'option à valeur entière et ses bornes :
@@ -33,7 +33,7 @@
  * le travail de l'étudiant (le préfixe cli_ les met à part dans le bilan).
  * Ils prouvent, programme par programme, la règle commune du TD.
  */
-#include "td6_test.h"
+#include "interne.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +44,7 @@
 
 typedef enum { OPERANDS_URL, OPERANDS_PORT, OPERANDS_N, OPERANDS_NONE } operand_kind;
 
-/* Ce que td6_add_cli_tests a enregistré, retrouvé par le nom du test en
+/* Ce que td6_add_cli_tests (pour TD6_CLI_TESTS) a enregistré, retrouvé par le nom du test en
  * cours (td6_current_test) : les fonctions de test n'ont pas d'argument. */
 typedef struct {
     char name[64];          /* le programme, ex. "threads" */

@@ -1,7 +1,8 @@
 /*
  * principal.c — le main() de chaque suite de tests.
  *
- * Il crée la suite, laisse la suite déclarer ses tests (td6_register), les
+ * Il crée la suite avec les tests qu'elle a déclarés (TD6_TEST et
+ * TD6_CLI_TESTS, voir td6_test.h), dans l'ordre de ses fichiers, les
  * lance chacun dans un processus à part avec son délai (mode fork de Check :
  * un test qui plante ou qui bloque n'emporte pas les autres), affiche le
  * verdict en français et écrit $TD6_RESULTS.json pour le bilan.
@@ -45,6 +46,75 @@
 #include <unistd.h>
 
 #define MAX_TESTS 64
+
+/* Ce que les macros TD6_TEST et TD6_CLI_TESTS ont déclaré (avant main, par
+ * leurs constructeurs), dans l'ordre où l'éditeur de liens les appelle :
+ * main() le trie par fichier puis par ligne avant d'en faire la suite. */
+typedef struct {
+    const char *file;
+    int line;
+    const char *name;          /* un test (TD6_TEST)... */
+    td6_test_fn fn;
+    const char *description;
+    int timeout_s;
+    const char *program;       /* ...ou ceux d'une ligne de commande (TD6_CLI_TESTS) */
+    const char *form;
+} declaration;
+
+static declaration declared[MAX_TESTS];
+static size_t n_declared;
+
+static declaration *declare(const char *file, int line)
+{
+    if (n_declared == MAX_TESTS) {
+        fprintf(stderr, "harnais : trop de tests déclarés (%d au plus)\n", MAX_TESTS);
+        exit(3);
+    }
+    declared[n_declared].file = file;
+    declared[n_declared].line = line;
+    return &declared[n_declared++];
+}
+
+void td6_declare_test(const char *name, td6_test_fn fn, const char *description,
+                      int timeout_s, const char *file, int line)
+{
+    declaration *d = declare(file, line);
+
+    d->name = name;
+    d->fn = fn;
+    d->description = description;
+    d->timeout_s = timeout_s;
+}
+
+void td6_declare_cli_tests(const char *program, const char *form, const char *file, int line)
+{
+    declaration *d = declare(file, line);
+
+    d->program = program;
+    d->form = form;
+}
+
+static int by_place(const void *a, const void *b)
+{
+    const declaration *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+
+    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* La suite : ses tests déclarés, dans l'ordre des fichiers puis des lignes. */
+static void add_declared(Suite *s)
+{
+    qsort(declared, n_declared, sizeof *declared, by_place);
+    for (size_t i = 0; i < n_declared; i++) {
+        const declaration *d = &declared[i];
+
+        if (d->program != NULL)
+            td6_add_cli_tests(s, d->program, d->form);
+        else
+            td6_add(s, d->name, d->fn, d->description, d->timeout_s);
+    }
+}
 
 /* Ce que td6_add a enregistré, pour retrouver la description et le délai de
  * chaque test au moment du bilan. */
@@ -264,7 +334,7 @@ int main(int argc, char **argv)
     exo = exo != NULL ? exo : "?";
     source = source != NULL ? source : "?";
     s = suite_create(exo);
-    td6_register(s);
+    add_declared(s);
     if (getenv("TD6_LIST") != NULL || (argc > 1 && strcmp(argv[1], "--liste") == 0)) {
         for (size_t i = 0; i < n_registered; i++)
             printf("%s\t%s\n", registered[i].name, registered[i].description);

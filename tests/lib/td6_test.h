@@ -8,15 +8,22 @@
  * statistiques du serveur (/stats). Jamais de chronomètre : la concurrence se
  * juge à ce que le serveur a vu (pic de requêtes simultanées, connexions).
  *
- * Écrire une suite (tests/NN_nom/test_*.c) :
+ * Écrire une suite (tests/NN_nom/test_*.c) : chaque test est déclaré là où
+ * il est écrit, avec son nom, son délai en secondes et sa description
+ * (voir TD6_TEST plus bas) :
  *
- *     static void test_tout_est_lu(void) { ... ck_assert_msg(...); }
- *     ...
- *     void td6_register(Suite *s)
+ *     TD6_TEST(tout_est_lu, 30, "chaque URL est lue une fois, avec la bonne taille")
  *     {
- *         td6_add(s, "tout_est_lu", test_tout_est_lu,
- *                 "chaque URL est lue une fois, avec la bonne taille", 30);
+ *         ...
+ *         ck_assert_msg(...);
  *     }
+ *     ...
+ *     TD6_CLI_TESTS("threads", "URL -w 1 1000");
+ *
+ * Il n'y a rien d'autre à écrire : pas de liste des tests à tenir à jour.
+ * Une suite peut tenir en plusieurs fichiers (tests/03_async/) : chacun
+ * déclare les siens. Les tests tournent dans l'ordre des fichiers (par
+ * nom), puis de leurs lignes.
  *
  * Le main() est fourni par tests/lib/principal.c : il lance chaque test dans
  * un processus à part (mode fork de Check) avec son délai, affiche le
@@ -56,18 +63,55 @@
  * ck_abort_msg. */
 typedef void (*td6_test_fn)(void);
 
-/* Ajoute un test (un TCase d'un seul test, nommé `name`) avec sa
- * description française et son délai en secondes (multiplié par
- * $CK_TIMEOUT_MULTIPLIER, comme le fait Check). */
-void td6_add(Suite *s, const char *name, td6_test_fn fn, const char *description,
-             int timeout_s);
+/* TD6_TEST(nom, délai_s, "description") { corps }
+ *
+ * Définit la fonction de test `static void test_nom(void)` (le corps qui
+ * suit) et la déclare au harnais : un test nommé `nom` (un TCase d'un seul
+ * test), avec sa description française et son délai en secondes (multiplié
+ * par $CK_TIMEOUT_MULTIPLIER, comme le fait Check). Le nom est celui que
+ * citent hors_note.txt, bonus.txt, les indices, EXIGENCES.md et les lignes
+ * « @echoue » des mutants et des copies hostiles.
+ *
+ * Pourquoi une déclaration sur place, comme Test() de Criterion ou
+ * START_TEST de Check, plutôt qu'une liste td6_add(...) en fin de fichier :
+ *   - le nom, le délai et la description sont écrits une fois, au-dessus du
+ *     test qu'ils décrivent : rien à tenir à jour ailleurs, pas de test écrit
+ *     mais oublié dans la liste, pas de nom qui diffère de sa fonction ;
+ *   - ces listes avaient toutes la même forme, ligne pour ligne, dans chaque
+ *     suite ; une table des tests l'aurait gardée ;
+ *   - une suite en plusieurs fichiers n'a plus à chaîner leurs listes.
+ * La déclaration passe par une fonction __attribute__((constructor)) (GCC
+ * et Clang), appelée avant main() : elle ne fait que noter le test dans la
+ * table du harnais (principal.c), avec son fichier et sa ligne. main() trie
+ * cette table par fichier puis par ligne : l'ordre des tests (celui du
+ * rapport, de --liste et de la récidive) est celui de la lecture des
+ * sources, quel que soit l'ordre dans lequel l'éditeur de liens range les
+ * constructeurs. */
+#define TD6_TEST(name, timeout_s, description)                                                     \
+    static void test_##name(void);                                                                 \
+    __attribute__((constructor)) static void td6_declare_##name(void)                              \
+    {                                                                                              \
+        td6_declare_test(#name, test_##name, description, timeout_s, __FILE__, __LINE__);          \
+    }                                                                                              \
+    static void test_##name(void)
 
-/* Les tests (non notés, nommés cli_<programme>_...) de la ligne de commande
- * de `program` : voir tests/lib/ligne_de_commande.c pour `form`. */
-void td6_add_cli_tests(Suite *s, const char *program, const char *form);
+/* TD6_CLI_TESTS(programme, forme) : à l'endroit où elle est écrite, les
+ * tests (non notés, nommés cli_<programme>_...) de la ligne de commande de
+ * `programme` ; voir tests/lib/ligne_de_commande.c pour `forme`. (Deux
+ * niveaux de macro pour que __LINE__ nomme le constructeur.) */
+#define TD6_CLI_TESTS(program, form) TD6_CLI_TESTS_AT(program, form, __LINE__)
+#define TD6_CLI_TESTS_AT(program, form, line) TD6_CLI_TESTS_FN(program, form, line)
+#define TD6_CLI_TESTS_FN(program, form, line)                                                      \
+    __attribute__((constructor)) static void td6_declare_cli_##line(void)                          \
+    {                                                                                              \
+        td6_declare_cli_tests(program, form, __FILE__, __LINE__);                                  \
+    }                                                                                              \
+    extern int td6_declared_cli_##line /* pour le point-virgule qui suit */
 
-/* Fourni par chaque suite : y appeler td6_add pour chaque test. */
-void td6_register(Suite *s);
+/* Appelées par ces deux macros (pas directement). */
+void td6_declare_test(const char *name, td6_test_fn fn, const char *description,
+                      int timeout_s, const char *file, int line);
+void td6_declare_cli_tests(const char *program, const char *form, const char *file, int line);
 
 /* Délai réel pour `seconds` une fois appliqué $CK_TIMEOUT_MULTIPLIER. */
 double td6_scaled(double seconds);
@@ -262,6 +306,14 @@ void td6_lines_free(char **lines, size_t n);
 /* Nombre d'occurrences (sans chevauchement) de `needle` dans `text`. */
 size_t td6_count(const char *text, const char *needle);
 
+/* Les dernières lignes du cours. `line` (peut être NULL) est-elle
+ * « Downloaded <n> in <s> seconds » (chapitres 01 à 03) ? Si oui, *count
+ * et *seconds reçoivent n et s. */
+bool td6_downloaded_line(const char *line, size_t *count, double *seconds);
+/* `line` (peut être NULL) est-elle « Duration <s> seconds », s ≥ 0
+ * (chapitres 05 à 07) ? */
+bool td6_duration_line(const char *line);
+
 /* ---- Valeurs attendues ------------------------------------------------- */
 
 /* Σ_{i<n} i² = n(n−1)(2n−1)/6, exacte sur 128 bits (0 pour n < 2). */
@@ -269,6 +321,10 @@ unsigned __int128 td6_sum_squares(long n);
 
 /* `value` en décimal dans buf (48 octets suffisent) ; renvoie buf. */
 char *td6_u128_text(unsigned __int128 value, char buf[48]);
+
+/* La ligne attendue pour `n` aux chapitres 05 et 07, « cpu_bound(n) =
+ * Σ_{i<n} i² », dans buf (96 octets suffisent) ; renvoie la somme. */
+unsigned __int128 td6_cpu_bound_line(long n, char *buf, size_t size);
 
 /* Nombre de threads du processus `pid` (entrées de /proc/<pid>/task),
  * -1 s'il n'existe plus. */
@@ -296,6 +352,10 @@ FILE *td6_open_trace(void);
  * `slow` sur stderr. Renvoie le résultat (fini) pour la suite du test. */
 td6_result td6_run_with_silent_server(const char *prog, const char *const *args,
                                       const char *slow, const char *where);
+
+/* La dernière ligne `line` (NULL : il n'y en a pas) doit être « Downloaded
+ * <count> in <s> seconds » (chapitres 01 et 02) ; échec du test sinon. */
+void td6_check_downloaded(const char *line, size_t count);
 
 /* Lance `prog` sans argument avec $TD6_SERVER sur un port où personne
  * n'écoute ; échec si le programme ne finit pas ou affiche une ligne
