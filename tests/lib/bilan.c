@@ -272,17 +272,21 @@ static void print_tools(json_t *all)
  * attributs (le texte a déjà été nettoyé des caractères de contrôle). */
 static void xml_escaped(FILE *f, const char *s, bool attribute)
 {
+    /* Les caractères à remplacer, et leur entité au même rang ; dans un
+     * attribut, les fins de ligne et tabulations aussi (sinon elles
+     * deviendraient des espaces à la lecture). */
+    static const char special[] = "<>&\"'\n\t";
+    static const char *const entity[] = { "&lt;", "&gt;", "&amp;", "&quot;", "&apos;",
+                                          "&#10;", "&#9;" };
+    size_t kept = attribute ? sizeof special - 1 : 5;
+
     for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        case '\n': fputs(attribute ? "&#10;" : "\n", f); break;
-        case '\t': fputs(attribute ? "&#9;" : "\t", f); break;
-        default: fputc(*s, f);
-        }
+        const char *hit = memchr(special, *s, kept);
+
+        if (hit != NULL)
+            fputs(entity[hit - special], f);
+        else
+            fputc(*s, f);
     }
 }
 

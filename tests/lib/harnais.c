@@ -179,17 +179,22 @@ unsigned __int128 td6_sum_squares(long n)
 
 char *td6_u128_text(unsigned __int128 value, char buf[48])
 {
-    char tmp[48];
-    size_t len = 0;
+    /* Autrement que td6_u128_to_string (commun/), dont se servent les
+     * programmes testés : une erreur là ne doit pas se retrouver aussi dans
+     * la valeur attendue. Ici, trois tranches de 19 chiffres au plus
+     * (10^19 < 2^64), chacune écrite par printf ; 2^128 < 10^39. */
+    const unsigned __int128 slice = (unsigned __int128)10000000000000000000ULL;
+    unsigned long long low = (unsigned long long)(value % slice);
+    unsigned __int128 rest = value / slice;
+    unsigned long long middle = (unsigned long long)(rest % slice);
+    unsigned long long high = (unsigned long long)(rest / slice);
 
-    /* Les chiffres sortent de droite à gauche : on les remet dans l'ordre. */
-    do {
-        tmp[len++] = (char)('0' + (int)(value % 10));
-        value /= 10;
-    } while (value != 0);
-    for (size_t i = 0; i < len; i++)
-        buf[i] = tmp[len - 1 - i];
-    buf[len] = '\0';
+    if (high != 0)
+        snprintf(buf, 48, "%llu%019llu%019llu", high, middle, low);
+    else if (middle != 0)
+        snprintf(buf, 48, "%llu%019llu", middle, low);
+    else
+        snprintf(buf, 48, "%llu", low);
     return buf;
 }
 
