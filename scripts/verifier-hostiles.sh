@@ -18,7 +18,8 @@
 #      @message ;
 #   2. que chaque test en échec ait un message, en français (aucun message
 #      anglais de Check : « timeout expired », « Received signal »...) ;
-#   3. qu'elle finisse en moins de $HOSTILES_LIMITE_S secondes (60) ;
+#   3. qu'elle finisse en moins de $HOSTILES_LIMITE_S secondes (60, sur une
+#      machine libre : voir une_hostile) ;
 #   4. qu'aucun processus ne survive : tout ce qu'elle a lancé porte une
 #      variable TD6_MARK unique, cherchée ensuite dans /proc/*/environ ;
 #   5. « @sentinelle <nom> » : qu'aucun fichier <nom> n'ait été écrit (dans
@@ -161,9 +162,16 @@ command -v bwrap >/dev/null 2>&1 || sandbox=0
 # verraient aussi — un refus de plus, jamais un de moins. La limite de
 # $HOSTILES_LIMITE_S s (60) est une vraie durée : deux copies seulement à la
 # fois, pour ne pas saturer les cœurs pendant que make check fait tourner
-# ses suites à côté.
+# ses suites à côté. Elle vaut pour une machine dont les cœurs sont libres :
+# quand la charge (moyenne sur une minute, au début ou à la fin de la
+# copie) dépasse le nombre de cœurs, la limite grandit d'autant, comme les
+# délais de Check avec CK_TIMEOUT_MULTIPLIER. Ce qui est jugé, c'est que les
+# délais des tests arrêtent la copie, pas la vitesse de la machine : mesuré
+# sous une charge de 10 à 18 sur 2 cœurs, une copie notée en 20 s au repos
+# en prenait jusqu'à 127.
 une_hostile() {
     local h=$1 exo file bin sentinel dir mark start rc elapsed left problems want english found fails total
+    local charge_debut surcharge limite
     exo=$(basename "$(dirname "$h")")
     file=$(nom_mutant "$h")
     bin=$(dossier_binaires "$verif/copies/$file" "$exo")
@@ -186,6 +194,7 @@ une_hostile() {
     mkdir -p "$dir"
     mark=hostile-$$-$file
     start=$(maintenant)
+    charge_debut=$(charge_machine | cut -d' ' -f1)
     CK_TIMEOUT_MULTIPLIER=$mult TD6_MARK=$mark NO_COLOR=1 \
         lancer_suite "$exo" "$bin" "hostile $file" "$dir/resultats" >"$dir/suite.log" 2>&1
     rc=$?
@@ -212,7 +221,11 @@ une_hostile() {
     english=$(grep -oE 'timeout expired|Received signal|Early exit|Assertion .* failed|\(after this point\)' \
         "$dir/resultats.json" 2>/dev/null | head -n 1)
     [ -n "$english" ] && problems+=("message anglais de Check : « $english »")
-    plus_grand "$elapsed" "$limit" && problems+=("trop long : ${elapsed%.*} s > $limit s")
+    surcharge=$(awk -v a="$charge_debut" -v b="$(charge_machine | cut -d' ' -f1)" -v c="$(nombre_de_cpu)" \
+        'BEGIN { m = (a > b ? a : b) / c; printf "%.1f", (m > 1 ? m : 1) }')
+    limite=$(calcul "$limit * $surcharge")
+    plus_grand "$elapsed" "$limite" &&
+        problems+=("trop long : ${elapsed%.*} s > ${limite%.*} s ($limit s × $surcharge pour la charge de la machine)")
     [ -n "$left" ] && problems+=("processus restants : $left")
     if [ -n "$sentinel" ]; then
         found=$(written_outside "$sentinel")
