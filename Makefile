@@ -137,12 +137,21 @@ $(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN_OBJS) $(COMMUN_H)
 	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN_OBJS) -o $@ $(PROG_LIBS) $(SAN) || \
 	    $(call compile_failed,$<)
 
-# Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
-$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) $(wildcard tests/lib/*.h)
+# Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun. Le
+# harnais (les trois quarts du code d'une suite) est compilé une fois, en
+# objets, et lié à chaque suite : le recompiler pour chacune coûtait les
+# trois quarts de make outils.
+HARNESS_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/objets/%.o,$(HARNESS))
+.SECONDARY: $(HARNESS_OBJS)
+$(BUILD)/tests/lib/objets/%.o: tests/lib/%.c $(wildcard tests/lib/*.h)
+	@mkdir -p $(@D)
+	$(call say,compilation de $<)
+	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib -c $< -o $@
+$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS_OBJS) $(wildcard tests/lib/*.h)
 	@mkdir -p $(@D)
 	$(call say,compilation des tests de $*)
 	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
-	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
+	    $(filter %.c,$^) $(HARNESS_OBJS) -o $@ $(TEST_LIBS)
 
 $(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)
