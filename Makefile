@@ -112,8 +112,9 @@ programmes: $(PROGRAMS)
 # change. commun/ est compilé une fois par dossier de construction (et par
 # jeu d'options de sanitizer : un dossier d'objets chacun), pas à chaque
 # programme : c'était la moitié du temps de compilation de make test et
-# de chaque copie d'un mutant dans make check. .SECONDARY : make garde ces
-# objets (sinon, fichiers intermédiaires, il les effacerait à la fin).
+# de chaque copie d'un mutant dans make check. .SECONDARY (plus bas) : make
+# garde ces objets (sinon, fichiers intermédiaires, il les effacerait à la
+# fin).
 # Les programmes MPI du chapitre 07 se compilent avec mpicc (MPICH,
 # installé par scripts/dependances.sh) : le même compilateur, plus les
 # en-têtes et la bibliothèque de MPI ; on les lance avec mpiexec.
@@ -124,25 +125,50 @@ espace := $(vide) $(vide)
 virgule := ,
 COMMUN_OBJ_DIR := $(BUILD)/commun/objets$(subst $(virgule),-,$(subst =,-,$(subst $(espace),,$(SAN))))
 COMMUN_OBJS := $(patsubst commun/%.c,$(COMMUN_OBJ_DIR)/%.o,$(COMMUN))
-.SECONDARY: $(COMMUN_OBJS)
 $(COMMUN_OBJ_DIR)/%.o: commun/%.c $(COMMUN_H)
 	@mkdir -p $(@D)
 	$(call say,compilation de $<)
 	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) -c $< -o $@
+# Les aides d'un chapitre de même : un objet chacune, à côté des
+# programmes ($(BUILD)/ARBRE/NN_nom/aide.o, qui n'est pas exécutable),
+# compilé une fois et lié à chaque programme du chapitre (et repris par la
+# copie d'un mutant qui n'y touche pas, voir preparer_mutant dans
+# scripts/lib/td6.sh). $(call helper_objs,DOSSIER/) : ces objets.
+helper_objs = $(patsubst %.c,$(BUILD)/%.o,$(filter %.c,$(call helpers,$(1))))
+# (Un « % » écrit dans les dépendances d'une règle à motif y serait
+# remplacé : les .h d'un dossier sont donc nommés par une fonction.)
+helper_headers = $(filter %.h,$(call helpers,$(1)))
+# Aucun objet n'est effacé à la fin comme intermédiaire : ni ceux de
+# commun/, ni ceux du harnais, ni ceux des aides (qui n'ont pas de liste
+# fixe : ils sont trouvés par la règle des programmes).
+.SECONDARY:
 .SECONDEXPANSION:
-$(BUILD)/%: %.c $$(call helpers,$$(dir $$*)) $(COMMUN_OBJS) $(COMMUN_H)
+$(BUILD)/%.o: %.c $$(call helper_headers,$$(dir $$*)) $(COMMUN_H)
 	@mkdir -p $(@D)
 	$(call say,compilation de $<)
 	$(Q)$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
-	    $< $(filter %.c,$(call helpers,$(dir $*))) $(COMMUN_OBJS) -o $@ $(PROG_LIBS) $(SAN) || \
+	    -c $< -o $@ || $(call compile_failed,$<)
+$(BUILD)/%: %.c $$(call helper_objs,$$(dir $$*)) $$(call helper_headers,$$(dir $$*)) $(COMMUN_OBJS) $(COMMUN_H)
+	@mkdir -p $(@D)
+	$(call say,compilation de $<)
+	$(Q)$(call cc_for,$@) $(CSTD) $(CPPFLAGS) -I$(call helper_dir,$(dir $*)) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) \
+	    $< $(call helper_objs,$(dir $*)) $(COMMUN_OBJS) -o $@ $(PROG_LIBS) $(SAN) || \
 	    $(call compile_failed,$<)
 
-# Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun.
-$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS) $(wildcard tests/lib/*.h)
+# Une suite de tests : les .c de tests/NN_nom/ plus le harnais commun. Le
+# harnais (les trois quarts du code d'une suite) est compilé une fois, en
+# objets, et lié à chaque suite : le recompiler pour chacune coûtait les
+# trois quarts de make outils.
+HARNESS_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/objets/%.o,$(HARNESS))
+$(BUILD)/tests/lib/objets/%.o: tests/lib/%.c $(wildcard tests/lib/*.h)
+	@mkdir -p $(@D)
+	$(call say,compilation de $<)
+	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib -c $< -o $@
+$(BUILD)/tests/%/suite: $$(wildcard tests/%/*.c tests/%/*.h) $(HARNESS_OBJS) $(wildcard tests/lib/*.h)
 	@mkdir -p $(@D)
 	$(call say,compilation des tests de $*)
 	$(Q)$(CC) $(CSTD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Itests/lib \
-	    $(filter %.c,$^) -o $@ $(TEST_LIBS)
+	    $(filter %.c,$^) $(HARNESS_OBJS) -o $@ $(TEST_LIBS)
 
 $(BILAN): tests/lib/bilan.c tests/lib/texte.h
 	@mkdir -p $(@D)

@@ -28,6 +28,43 @@ rows_total=0 holes_total=0
 
 bad() { echo "  ✘ $1"; status=1; }
 
+# Chaque processus lancé coûte cher (un make check en lance des milliers) :
+# les lignes du tableau sont lues par le shell lui-même, sans echo | cut |
+# grep par case.
+#
+# entre_accents TEXTE : dans REPLY, les mots entre accents graves de TEXTE,
+# un par ligne (comme grep -o '`[^`]*`' | tr -d '`' dans $(...)).
+entre_accents() {
+    local s=$1 re='`([^`]*)`'
+    REPLY=""
+    while [[ $s =~ $re ]]; do
+        REPLY+=${BASH_REMATCH[1]}$'\n'
+        s=${s#*"${BASH_REMATCH[0]}"}
+    done
+    while [[ $REPLY == *$'\n' ]]; do REPLY=${REPLY%$'\n'}; done
+}
+
+# dans_la_suite T : T est un test de la suite (les lignes de $suite_tests,
+# comme grep -qx, qui ne lit T comme un motif que s'il en est un).
+dans_la_suite() {
+    [[ $1 == *[!a-z0-9_]* ]] && { echo "$suite_tests" | grep -qx "$1"; return; }
+    [[ $'\n'$suite_tests$'\n' == *$'\n'$1$'\n'* ]]
+}
+
+# dit_echoue T FICHIER... : une ligne d'un des mutants dit « @echoue T »
+# (lues une fois par exercice dans $lignes_echoue).
+dit_echoue() {
+    local t=$1 f l re
+    shift
+    re="@echoue[[:space:]]+$t([[:space:]]|\$)"
+    for f in "$@"; do
+        while IFS= read -r l; do
+            [[ $l =~ $re ]] && return 0
+        done <<<"${lignes_echoue[$f]:-}"
+    done
+    return 1
+}
+
 for exo in "$@"; do
     table=tests/$exo/EXIGENCES.md
     if [ ! -f "$table" ]; then
@@ -35,14 +72,22 @@ for exo in "$@"; do
         continue
     fi
     suite_tests=$(sed -n 's/^TD6_TEST(\([a-z0-9_]*\),.*/\1/p' tests/"$exo"/*.c | sort -u)
+    declare -A lignes_echoue=()
+    while IFS= read -r l; do
+        lignes_echoue[${l%%:*}]+=${l#*:}$'\n'
+    done < <(grep -H '@echoue' tests/mutants/"$exo"/*.patch tests/mutants/"$exo"/*.c 2>/dev/null)
     in_table=""
     rows=0
     # Les lignes du tableau : « | ... | ... | ... | », sauf l'en-tête et le
     # séparateur. La section « ## Trous » s'arrête au titre suivant.
     while IFS= read -r line; do
-        req=$(echo "$line" | cut -d'|' -f2 | sed 's/^ *//; s/ *$//')
-        tests=$(echo "$line" | cut -d'|' -f3 | grep -o '`[^`]*`' | tr -d '`')
-        mutants=$(echo "$line" | cut -d'|' -f4 | grep -o '`[^`]*`' | tr -d '`')
+        IFS='|' read -r _ req tests mutants _ <<<"$line"
+        req=${req#"${req%%[! ]*}"}
+        req=${req%"${req##*[! ]}"}
+        entre_accents "$tests"
+        tests=$REPLY
+        entre_accents "$mutants"
+        mutants=$REPLY
         rows=$((rows + 1))
         if [ -z "$tests" ] || [ -z "$mutants" ]; then
             bad "$exo : « $req » : il faut un test ET un mutant"
@@ -62,21 +107,21 @@ for exo in "$@"; do
         done
         for t in $tests; do
             in_table="$in_table $t"
-            if ! echo "$suite_tests" | grep -qx "$t"; then
+            if ! dans_la_suite "$t"; then
                 bad "$exo : « $req » : le test $t n'existe pas dans tests/$exo/ (TD6_TEST)"
                 continue
             fi
             [ -n "$files" ] || continue
             # shellcheck disable=SC2086
-            grep -qE "@echoue[[:space:]]+$t([[:space:]]|\$)" $files ||
+            dit_echoue "$t" $files ||
                 bad "$exo : « $req » : aucun de ses mutants ($mutants) ne dit « @echoue $t »"
         done
     done < <(sed '/^## Trous/,/^## /d' "$table" | grep '^|' |
              grep -v '^|[-: |]*$' | grep -v '^| *Exigence *|')
     holes=$(sed -n '/^## Trous/,/^## [^T]/p' "$table" | grep -o '`[a-z0-9_]*`' | tr -d '`' | sort -u)
     for t in $suite_tests; do
-        echo " $in_table " | grep -q " $t " && continue
-        echo "$holes" | grep -qx "$t" && continue
+        [[ " $in_table " == *" $t "* ]] && continue
+        [[ $'\n'$holes$'\n' == *$'\n'$t$'\n'* ]] && continue
         bad "$exo : le test $t n'est ni dans le tableau ni dans « ## Trous » de $table"
     done
     n_holes=$(echo "$holes" | grep -c .)

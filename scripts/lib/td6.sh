@@ -505,10 +505,11 @@ dossier_binaires() {
 # et y met le défaut (patch -p1, ou le .c qui remplace son programme). Un
 # patch qui ne s'applique plus écrit pourquoi et renvoie 1.
 #
-# Les binaires des programmes que le défaut ne touche pas sont repris des
-# solutions (déjà construites), plus récents que leurs sources : make ne
-# recompile que ce qui change. Si le défaut touche autre chose qu'un
-# programme (un fichier d'aide du chapitre), tout est recompilé.
+# Les binaires des programmes que le défaut ne touche pas, et les objets
+# des aides du chapitre (aide.o), sont repris des solutions (déjà
+# construites), plus récents que leurs sources : make ne recompile que ce
+# qui change. Si le défaut touche autre chose qu'un programme (un fichier
+# d'aide du chapitre), tout est recompilé.
 preparer_mutant() {
     local m=$1 racine=$2 exo copie bin touches f p reprendre=1 v
     exo=$(basename "$(dirname "$m")")
@@ -547,13 +548,17 @@ preparer_mutant() {
     done
     [ "$reprendre" -eq 1 ] || return 0
     # Les variantes sous sanitizer (construire_copie) de même.
+    # Les objets d'abord : un binaire plus ancien que ses objets serait
+    # refait.
     for v in "" tsan/ asan/; do
         [ -d "$td6_build/${v}solutions/$exo" ] || continue
         mkdir -p "$td6_build/$v$racine/$exo"
-        for p in "$td6_build/${v}solutions/$exo"/*; do
-            [ -x "$p" ] || continue
-            case " $touches " in *" $(basename "$p").c "*) continue ;; esac
-            cp "$p" "$td6_build/$v$racine/$exo/" && touch "$td6_build/$v$racine/$exo/$(basename "$p")"
+        for p in "$td6_build/${v}solutions/$exo"/*.o "$td6_build/${v}solutions/$exo"/*; do
+            f=${p##*/}
+            [ -e "$p" ] && [ ! -e "$td6_build/$v$racine/$exo/$f" ] || continue
+            [ -x "$p" ] || [ "${f%.o}" != "$f" ] || continue
+            case " $touches " in *" $f.c "*) continue ;; esac
+            cp "$p" "$td6_build/$v$racine/$exo/" && touch "$td6_build/$v$racine/$exo/$f"
         done
     done
 }
