@@ -90,6 +90,11 @@ void td6_use_sanitized(const char *variable)
                      "construit (s'il manque le compilateur ou les bibliothèques des "
                      "sanitizers, lisez scripts/dependances.sh).", variable);
     setenv("TD6_BIN", dir, 1);
+    /* Jamais sous valgrind (make valgrind) : sanitizer et valgrind
+     * instrumentent tous deux la mémoire, le programme ne démarrerait pas.
+     * Le sanitizer fait ici le travail de valgrind (chaque test tourne dans
+     * son propre processus : les autres gardent $TD6_WRAPPER). */
+    unsetenv("TD6_WRAPPER");
     /* halt_on_error=0 : tous les rapports, pas seulement le premier ; les
      * fuites sont cherchées à la sortie (LeakSanitizer, avec ASan). */
     setenv("TSAN_OPTIONS", "halt_on_error=0 second_deadlock_stack=1", 0);
